@@ -1,0 +1,242 @@
+"""The ``empathic`` command line: parse, call one library function, render (table or ``--json``).
+
+Only this package calls ``sys.exit``. Errors print ``EMP###: message`` and the fix, and exit 2;
+with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}`` on stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from empathic import registry
+from empathic._version import __version__
+from empathic.cli.render import (
+    emit,
+    print_error,
+    progress_bar,
+    render_analysis,
+    render_backends,
+    render_ingest,
+    render_quarantine,
+    render_status,
+)
+from empathic.errors import EmpathicError
+from empathic.types import ColumnMapping, DocumentKind
+from empathic.workspace import Workspace
+
+app = typer.Typer(
+    name="empathic",
+    help="Empathic: listen to customers, feel their emotions, and report — self-hosted, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WorkspaceOpt = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"empathic {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Empathic command line."""
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a workspace: a folder with empathic.toml and an SQLite database."""
+    ws = Workspace.init(directory)
+    emit(
+        {"workspace": str(ws.path), "config": str(ws.path / "empathic.toml")},
+        json_out,
+        f"Created workspace {ws.path}",
+    )
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet file (.gz too).")],
+    workspace: WorkspaceOpt = Path("."),
+    kind: Annotated[
+        DocumentKind, typer.Option("--kind", "-k", help="What the rows are.")
+    ] = DocumentKind.REVIEW,
+    text_col: Annotated[str, typer.Option(help="Column with the text.")] = "text",
+    id_col: Annotated[
+        str | None, typer.Option(help="Column with a unique id (default: line number).")
+    ] = None,
+    parent_col: Annotated[
+        str | None, typer.Option(help="Column with the id of the item this row replies to.")
+    ] = None,
+    author_col: Annotated[str | None, typer.Option(help="Column with the author.")] = None,
+    time_col: Annotated[str | None, typer.Option(help="Column with the date/time.")] = None,
+    rating_col: Annotated[str | None, typer.Option(help="Column with a numeric rating.")] = None,
+    product_col: Annotated[str | None, typer.Option(help="Column with the product.")] = None,
+    consent_col: Annotated[str | None, typer.Option(help="Column with consent to quote (yes/no).")] = None,
+    attr_cols: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated author/segment attribute columns (default: every column not named above)."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Id namespace of this data set (default: file name).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, tsv, jsonl or parquet (default: from name).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (default: utf-8, or the file's BOM).")
+    ] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Comma-separated column names for a file without header.")
+    ] = None,
+    quoting: Annotated[
+        str | None, typer.Option(help="'minimal' (CSV default) or 'none' (TSV default).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest a file: every row is stored, skipped (already there) or quarantined with a reason."""
+    mapping = ColumnMapping(
+        text_col=text_col,
+        id_col=id_col,
+        parent_col=parent_col,
+        author_col=author_col,
+        time_col=time_col,
+        rating_col=rating_col,
+        product_col=product_col,
+        consent_col=consent_col,
+        attr_cols=tuple(c.strip() for c in attr_cols.split(",") if c.strip()) if attr_cols else (),
+    )
+    cols = [c.strip() for c in columns.split(",")] if columns else None
+    with (
+        Workspace(workspace) as ws,
+        progress_bar(f"Ingesting {file.name}", json_out, unit="bytes") as progress,
+    ):
+        summary = ws.ingest(
+            file,
+            mapping,
+            kind,
+            source=source,
+            fmt=fmt,
+            encoding=encoding,
+            columns=cols,
+            quoting=quoting,
+            progress=progress,
+        )
+    render_ingest(summary, json_out)
+
+
+@app.command()
+def status(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
+    """Counts by kind and source, analysed / unanalysed, quarantined by reason."""
+    with Workspace(workspace) as ws:
+        render_status(ws.status(), json_out)
+
+
+@app.command()
+def quarantine(
+    workspace: WorkspaceOpt = Path("."),
+    reason: Annotated[str | None, typer.Option(help="Only rows with this reason code.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List quarantined rows with their reason and raw content."""
+    with Workspace(workspace) as ws:
+        render_quarantine(ws.quarantine(limit=limit, reason=reason), json_out)
+
+
+@app.command()
+def analyze(
+    workspace: WorkspaceOpt = Path("."),
+    analyser: Annotated[
+        list[str] | None,
+        typer.Option("--analyser", "-a", help="Analyser name (repeatable; default: from config)."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the analysers over documents not analysed yet (incremental)."""
+    with Workspace(workspace) as ws, progress_bar("Analysing", json_out, unit="documents") as progress:
+        summary = ws.analyze(analyser or None, progress=progress)
+    render_analysis(summary, json_out)
+
+
+@app.command()
+def report(
+    workspace: WorkspaceOpt = Path("."),
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    json_out: JsonOpt = False,
+) -> None:
+    """Write a self-contained HTML report (charts inline, opens offline)."""
+    with Workspace(workspace) as ws:
+        path = ws.report(out)
+    emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the demo workspace and report.")
+    ] = Path("demo-output"),
+    json_out: JsonOpt = False,
+) -> None:
+    """Build a demo workspace from the bundled sample brand, analyse it and write the report."""
+    from empathic.demo import run_demo
+
+    with progress_bar("Demo", json_out, unit="steps") as progress:
+        result = run_demo(out, progress=progress)
+    emit(
+        result.to_dict(),
+        json_out,
+        f"Demo workspace: {result.workspace}\nReport: {result.report}\nOpen it in a browser (works offline).",
+    )
+
+
+@app.command()
+def backends(
+    kind: Annotated[str | None, typer.Option(help=f"One of: {', '.join(registry.KINDS)}.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List registered backends (built-in and plugins) by kind."""
+    kinds = [kind] if kind else list(registry.KINDS)
+    render_backends({k: registry.entries(k) for k in kinds}, json_out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and turn Empathic errors into exit code 2."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, standalone_mode=False)
+    except EmpathicError as exc:
+        print_error(exc, "--json" in args)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # click usage errors come through here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(0)

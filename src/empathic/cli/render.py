@@ -1,0 +1,177 @@
+"""Rendering for the CLI: Rich tables and progress bars for people, JSON for machines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from empathic.errors import EmpathicError
+from empathic.registry import Entry
+from empathic.types import AnalysisSummary, IngestSummary, QuarantinedRow, WorkspaceStatus
+
+out = Console()
+err = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, UTF-8, no Rich markup."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit(data: Mapping[str, Any], json_out: bool, message: str) -> None:
+    if json_out:
+        print_json(dict(data))
+    else:
+        out.print(message, highlight=False)
+
+
+def print_error(exc: EmpathicError, json_out: bool) -> None:
+    if json_out:
+        print_json({"error": exc.to_dict()})
+        return
+    err.print(f"[bold red]{exc.code}[/]: {exc.message}", highlight=False, markup=True)
+    if exc.hint:
+        err.print(f"[yellow]Fix:[/] {exc.hint}", highlight=False)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, quiet: bool, unit: str = "items") -> Iterator[Any]:
+    """A Rich progress bar on stderr; yields a ``progress(done, total)`` callback (None if quiet)."""
+    if quiet:
+        yield None
+        return
+    counter = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        counter,
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+def render_ingest(s: IngestSummary, json_out: bool) -> None:
+    if json_out:
+        print_json(s.to_dict())
+        return
+    t = Table(title=f"Ingested {s.file} as {s.kind.value} (source {s.source})", show_header=True)
+    for col in ("read", "stored", "skipped", "quarantined"):
+        t.add_column(col, justify="right")
+    t.add_row(*(f"{v:,}" for v in (s.read, s.stored, s.skipped, s.quarantined)))
+    out.print(t)
+    if s.by_reason:
+        out.print(
+            "Quarantined: "
+            + ", ".join(f"{k} {v:,}" for k, v in s.by_reason.items())
+            + "  (see: empathic quarantine)",
+            highlight=False,
+        )
+
+
+def render_status(st: WorkspaceStatus, json_out: bool) -> None:
+    if json_out:
+        print_json(st.to_dict())
+        return
+    t = Table(title=f"{st.documents:,} documents")
+    t.add_column("kind")
+    t.add_column("documents", justify="right")
+    for k, v in sorted(st.by_kind.items()):
+        t.add_row(k, f"{v:,}")
+    out.print(t)
+    if st.analysed:
+        a = Table(title="Analysis")
+        a.add_column("analyser")
+        a.add_column("analysed", justify="right")
+        a.add_column("to do", justify="right")
+        for name, n in st.analysed.items():
+            a.add_row(name, f"{n:,}", f"{st.unanalysed.get(name, 0):,}")
+        out.print(a)
+    q = ", ".join(f"{k} {v:,}" for k, v in sorted(st.quarantined_by_reason.items())) or "none"
+    out.print(f"Quarantined rows: {st.quarantined:,} ({q})", highlight=False)
+
+
+def quarantine_dict(q: QuarantinedRow) -> dict[str, Any]:
+    return {
+        "source": q.source,
+        "file": q.file,
+        "line": q.row_number,
+        "reason": q.reason.value,
+        "detail": q.detail,
+        "source_id": q.source_id,
+        "raw": q.raw,
+        "raw_bytes_hex": q.raw_bytes.hex() if q.raw_bytes is not None else None,
+    }
+
+
+def render_quarantine(rows: Sequence[QuarantinedRow], json_out: bool) -> None:
+    if json_out:
+        print_json({"count": len(rows), "rows": [quarantine_dict(q) for q in rows]})
+        return
+    t = Table(title=f"{len(rows):,} quarantined rows")
+    for col in ("source", "line", "reason", "detail", "raw"):
+        t.add_column(col, overflow="fold")
+    for q in rows:
+        raw = q.raw if len(q.raw) <= 120 else q.raw[:117] + "..."
+        t.add_row(q.source, str(q.row_number), q.reason.value, q.detail, raw)
+    out.print(t)
+
+
+def render_analysis(s: AnalysisSummary, json_out: bool) -> None:
+    if json_out:
+        print_json(s.to_dict())
+        return
+    t = Table(title=f"Analysis finished in {s.seconds:.1f}s")
+    t.add_column("analyser")
+    t.add_column("analysed now", justify="right")
+    t.add_column("already done", justify="right")
+    for name, n in s.analysed.items():
+        t.add_row(name, f"{n:,}", f"{s.already_done.get(name, 0):,}")
+    out.print(t)
+
+
+def render_backends(by_kind: Mapping[str, Sequence[Entry]], json_out: bool) -> None:
+    if json_out:
+        print_json(
+            {
+                k: [
+                    {
+                        "name": e.name,
+                        "target": e.target,
+                        "extra": e.extra,
+                        "summary": e.summary,
+                        "origin": e.origin,
+                    }
+                    for e in v
+                ]
+                for k, v in by_kind.items()
+            }
+        )
+        return
+    for kind, entries in by_kind.items():
+        t = Table(title=f"{kind} backends")
+        t.add_column("name")
+        t.add_column("summary")
+        t.add_column("origin")
+        for e in entries:
+            t.add_row(e.name, e.summary, e.origin)
+        out.print(t)

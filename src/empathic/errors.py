@@ -1,0 +1,117 @@
+"""One exception tree for Empathic, with stable codes users can search for.
+
+Every error says what happened, what was expected, and how to fix it::
+
+    EmpathicError                      EMP000  base; never raised directly
+    ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
+    ├── WorkspaceError                 EMP200
+    │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
+    │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
+    │   └── WorkspaceLockedError       EMP203  another writer holds the workspace
+    ├── StoreError                     EMP300  database problem (migration, integrity)
+    ├── IngestError                    EMP400
+    │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
+    │   └── ColumnError                EMP402  a named column is not in the file
+    ├── RegistryError                  EMP500
+    │   ├── UnknownBackendError        EMP501  no backend of that name
+    │   └── BackendNotInstalledError   EMP502  backend needs an extra that is not installed
+    ├── AnalysisError                  EMP600
+    └── ReportError                    EMP700
+
+The CLI maps these to exit code 2 and prints ``code: message``; the API (later) returns the
+same code and message in its JSON error envelope.
+"""
+
+from __future__ import annotations
+
+
+class EmpathicError(Exception):
+    """Base of all Empathic errors.
+
+    >>> err = ConfigError("bad value")
+    >>> (err.code, str(err))
+    ('EMP100', 'bad value')
+    """
+
+    code = "EMP000"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message} Fix: {hint}")
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON error envelope body: ``{"code", "error", "message", "hint"}``."""
+        return {
+            "code": self.code,
+            "error": type(self).__name__,
+            "message": self.message,
+            "hint": self.hint or "",
+        }
+
+
+class ConfigError(EmpathicError):
+    code = "EMP100"
+
+
+class WorkspaceError(EmpathicError):
+    code = "EMP200"
+
+
+class WorkspaceNotFoundError(WorkspaceError):
+    code = "EMP201"
+
+
+class WorkspaceExistsError(WorkspaceError):
+    code = "EMP202"
+
+
+class WorkspaceLockedError(WorkspaceError):
+    code = "EMP203"
+
+
+class StoreError(EmpathicError):
+    code = "EMP300"
+
+
+class IngestError(EmpathicError):
+    code = "EMP400"
+
+
+class InputFileError(IngestError):
+    code = "EMP401"
+
+
+class ColumnError(IngestError):
+    code = "EMP402"
+
+
+class RegistryError(EmpathicError):
+    code = "EMP500"
+
+
+class UnknownBackendError(RegistryError):
+    code = "EMP501"
+
+
+class BackendNotInstalledError(RegistryError):
+    code = "EMP502"
+
+
+class AnalysisError(EmpathicError):
+    code = "EMP600"
+
+
+class ReportError(EmpathicError):
+    code = "EMP700"
+
+
+def all_error_classes() -> list[type[EmpathicError]]:
+    """Every error class in the tree, base first (used by docs and tests)."""
+    out: list[type[EmpathicError]] = []
+    stack: list[type[EmpathicError]] = [EmpathicError]
+    while stack:
+        cls = stack.pop(0)
+        out.append(cls)
+        stack.extend(cls.__subclasses__())
+    return out

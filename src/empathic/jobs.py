@@ -1,0 +1,147 @@
+"""Application jobs: each reads from one stage and writes through the store.
+
+These functions are what the CLI, the API and the :class:`~empathic.workspace.Workspace`
+facade call. They take a store and plain arguments, report progress through an optional
+callback ``progress(done, total)``, and return typed summaries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from empathic.analyse import get_analyser
+from empathic.config import Settings
+from empathic.errors import AnalysisError
+from empathic.ingest import default_source, iter_batches
+from empathic.report import render_report
+from empathic.store import Store
+from empathic.types import AnalysisSummary, ColumnMapping, DocumentKind, IngestSummary, Score, WorkspaceStatus
+
+Progress = Callable[[int, int], None]
+
+
+def run_ingest(
+    store: Store,
+    path: str | Path,
+    mapping: ColumnMapping,
+    kind: DocumentKind | str,
+    *,
+    settings: Settings | None = None,
+    source: str | None = None,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    columns: list[str] | None = None,
+    quoting: str | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Ingest one file into ``store``; every row read is stored, skipped or quarantined.
+
+    Each chunk is written in one transaction, so a crash loses at most the chunk in flight and
+    re-running the same command completes the file without duplicates.
+    """
+    settings = settings or Settings()
+    kind = DocumentKind(kind)
+    source = source or default_source(path)
+    started = time.perf_counter()
+    read = stored = skipped = quarantined = 0
+    reasons: Counter[str] = Counter()
+    for batch in iter_batches(
+        path,
+        mapping,
+        kind,
+        source=source,
+        fmt=fmt,
+        encoding=encoding or settings.ingest.encoding,
+        columns=columns,
+        quoting=quoting,
+        chunk_size=settings.ingest.chunk_size,
+        max_text_chars=settings.ingest.max_text_chars,
+    ):
+        result = store.write_batch(batch.docs, batch.quarantined, file=Path(path).name)
+        read += batch.read
+        stored += result.stored
+        skipped += result.skipped
+        bad = len(batch.quarantined) + len(result.duplicates)
+        quarantined += bad
+        reasons.update(q.reason.value for q in batch.quarantined)
+        reasons.update(q.reason.value for q in result.duplicates)
+        if progress:
+            progress(batch.bytes_read, batch.bytes_total)
+    summary = IngestSummary(
+        file=str(path),
+        source=source,
+        kind=kind,
+        read=read,
+        stored=stored,
+        skipped=skipped,
+        quarantined=quarantined,
+        by_reason=dict(sorted(reasons.items())),
+        seconds=time.perf_counter() - started,
+    )
+    assert summary.read == summary.stored + summary.skipped + summary.quarantined
+    store.record_ingest(summary)
+    return summary
+
+
+def run_analyse(
+    store: Store, analysers: Sequence[str], *, batch_size: int = 256, progress: Progress | None = None
+) -> AnalysisSummary:
+    """Run each analyser over the documents it has not yet analysed (at its current version)."""
+    started = time.perf_counter()
+    models = [get_analyser(name) for name in analysers]
+    todo = {m.name: store.count_pending(m.name, m.version) for m in models}
+    total_docs = store.status().documents
+    total = sum(todo.values())
+    done = 0
+    analysed: dict[str, int] = {}
+    for model in models:
+        count = 0
+        while True:
+            docs = store.pending(model.name, model.version, batch_size)
+            if not docs:
+                break
+            outputs = model.analyse([d.text for d in docs])
+            if len(outputs) != len(docs):
+                raise AnalysisError(
+                    f"Analyser {model.name!r} returned {len(outputs)} results for {len(docs)} texts.",
+                    hint="This is a bug in the analyser; report it to its authors.",
+                )
+            scores = [
+                Score(doc_id=d.doc_id or 0, analyser=model.name, name=k, value=float(v))
+                for d, out in zip(docs, outputs, strict=True)
+                for k, v in out.items()
+            ]
+            store.write_scores(model.name, model.version, [d.doc_id or 0 for d in docs], scores)
+            count += len(docs)
+            done += len(docs)
+            if progress:
+                progress(done, total)
+        analysed[model.name] = count
+    return AnalysisSummary(
+        analysed=analysed,
+        already_done={m.name: total_docs - todo[m.name] for m in models},
+        seconds=time.perf_counter() - started,
+    )
+
+
+def workspace_status(store: Store, analysers: Sequence[str] = ()) -> WorkspaceStatus:
+    """The store's counts, with every configured analyser listed even before its first run."""
+    st = store.status()
+    analysed = {a: st.analysed.get(a, 0) for a in analysers} | dict(st.analysed)
+    return replace(st, analysed=analysed, unanalysed={a: st.documents - n for a, n in analysed.items()})
+
+
+def build_report(
+    store: Store, out: str | Path, *, settings: Settings | None = None, sections: Sequence[str] | None = None
+) -> Path:
+    """Write the self-contained HTML report to ``out`` and return its path."""
+    settings = settings or Settings()
+    html = render_report(store, settings=settings, sections=sections)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

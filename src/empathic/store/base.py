@@ -1,0 +1,84 @@
+"""The store protocol every backend implements, and :func:`open_store` to pick one by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from empathic import registry
+from empathic.types import (
+    Document,
+    DocumentKind,
+    IngestSummary,
+    PeriodCount,
+    QuarantinedRow,
+    Score,
+    ScoredQuote,
+    WorkspaceStatus,
+    WriteResult,
+)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where documents, quarantined rows and analysis scores live.
+
+    Writes are atomic per call: a batch is either wholly stored or not at all, which is what
+    makes an interrupted ingest safe to re-run.
+    """
+
+    def write_batch(
+        self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
+    ) -> WriteResult:
+        """Store documents (skipping identical ones, quarantining changed ones) and rows, atomically."""
+        ...
+
+    def record_ingest(self, summary: IngestSummary) -> None: ...
+
+    def ingest_history(self) -> list[IngestSummary]: ...
+
+    def get_document(self, doc_id: int) -> Document | None: ...
+
+    def iter_documents(
+        self, kind: DocumentKind | None = None, batch_size: int = 1000
+    ) -> Iterator[Document]: ...
+
+    def pending(self, analyser: str, version: str, limit: int) -> list[Document]:
+        """Documents not yet analysed by ``analyser`` at ``version`` (oldest first)."""
+        ...
+
+    def count_pending(self, analyser: str, version: str) -> int: ...
+
+    def write_scores(
+        self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]
+    ) -> None:
+        """Store scores and mark ``doc_ids`` as analysed (replacing older scores), atomically."""
+        ...
+
+    def quarantined(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]: ...
+
+    def status(self) -> WorkspaceStatus: ...
+
+    def counts_by_period(self) -> list[PeriodCount]:
+        """Documents per calendar month (``YYYY-MM``) and kind; undated ones are left out."""
+        ...
+
+    def score_histogram(
+        self, analyser: str, name: str, lo: float, hi: float, bins: int, kind: DocumentKind | None = None
+    ) -> list[int]: ...
+
+    def score_moments(self, analyser: str, name: str) -> dict[str, tuple[int, float, float]]:
+        """Per kind: mergeable ``(n, sum, sum of squares)`` of one score."""
+        ...
+
+    def top_quotes(
+        self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
+    ) -> list[ScoredQuote]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(backend: str = "sqlite", **options: Any) -> Store:
+    """Open a store backend by registry name, e.g. ``open_store("sqlite", url="sqlite:///x.db")``."""
+    factory = registry.get("store", backend)
+    return factory(**options)

@@ -1,0 +1,157 @@
+"""In-memory store: plain dictionaries, same behaviour as SQLite (tested by one conformance suite)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from empathic.store.records import duplicate_of, period_of, raw_hash
+from empathic.types import (
+    Document,
+    DocumentKind,
+    IngestSummary,
+    PeriodCount,
+    QuarantinedRow,
+    Score,
+    ScoredQuote,
+    WorkspaceStatus,
+    WriteResult,
+)
+
+
+class MemoryStore:
+    """A store that lives as long as the process; for tests and throwaway analyses.
+
+    >>> from empathic.types import Document, DocumentKind
+    >>> s = MemoryStore()
+    >>> s.write_batch([Document("src", "1", DocumentKind.REVIEW, "Great")], []).stored
+    1
+    """
+
+    def __init__(self, **_options: object) -> None:
+        self._docs: dict[int, Document] = {}
+        self._hash: dict[tuple[str, str], tuple[int, str]] = {}
+        self._quarantine: dict[tuple[str, int, str], QuarantinedRow] = {}
+        self._analysed: dict[tuple[int, str], str] = {}
+        self._scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+        self._runs: list[IngestSummary] = []
+
+    def write_batch(
+        self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
+    ) -> WriteResult:
+        stored = skipped = 0
+        dups: list[QuarantinedRow] = []
+        for doc in docs:
+            h = doc.content_hash()
+            key = (doc.source, doc.source_id)
+            if key in self._hash:
+                if self._hash[key][1] == h:
+                    skipped += 1
+                else:
+                    dups.append(duplicate_of(doc, file))
+                continue
+            doc_id = len(self._docs) + 1
+            self._docs[doc_id] = replace(doc, doc_id=doc_id)
+            self._hash[key] = (doc_id, h)
+            stored += 1
+        for q in [*quarantined, *dups]:
+            self._quarantine.setdefault((q.source, q.row_number, raw_hash(q)), q)
+        return WriteResult(stored=stored, skipped=skipped, duplicates=tuple(dups))
+
+    def record_ingest(self, summary: IngestSummary) -> None:
+        self._runs.append(summary)
+
+    def ingest_history(self) -> list[IngestSummary]:
+        return list(self._runs)
+
+    def get_document(self, doc_id: int) -> Document | None:
+        return self._docs.get(doc_id)
+
+    def iter_documents(self, kind: DocumentKind | None = None, batch_size: int = 1000) -> Iterator[Document]:
+        for doc in list(self._docs.values()):
+            if kind is None or doc.kind == kind:
+                yield doc
+
+    def _pending_docs(self, analyser: str, version: str) -> list[Document]:
+        return [d for i, d in self._docs.items() if self._analysed.get((i, analyser)) != version]
+
+    def pending(self, analyser: str, version: str, limit: int) -> list[Document]:
+        return self._pending_docs(analyser, version)[:limit]
+
+    def count_pending(self, analyser: str, version: str) -> int:
+        return len(self._pending_docs(analyser, version))
+
+    def write_scores(
+        self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]
+    ) -> None:
+        for doc_id in doc_ids:
+            self._analysed[(doc_id, analyser)] = version
+            for (a, _name), values in self._scores.items():
+                if a == analyser:
+                    values.pop(doc_id, None)
+        for s in scores:
+            self._scores[(analyser, s.name)][s.doc_id] = s.value
+
+    def quarantined(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]:
+        rows = [q for q in self._quarantine.values() if reason is None or q.reason.value == reason]
+        return rows if limit is None else rows[:limit]
+
+    def status(self) -> WorkspaceStatus:
+        by_kind = Counter(d.kind.value for d in self._docs.values())
+        by_source = Counter(d.source for d in self._docs.values())
+        done = Counter(a for (_i, a) in self._analysed)
+        reasons = Counter(q.reason.value for q in self._quarantine.values())
+        total = len(self._docs)
+        return WorkspaceStatus(
+            documents=total,
+            by_kind=dict(by_kind),
+            by_source=dict(by_source),
+            analysed=dict(done),
+            unanalysed={a: total - n for a, n in done.items()},
+            quarantined=sum(reasons.values()),
+            quarantined_by_reason=dict(reasons),
+        )
+
+    def counts_by_period(self) -> list[PeriodCount]:
+        counts = Counter(
+            (p, d.kind.value) for d in self._docs.values() if (p := period_of(d.created_at)) is not None
+        )
+        return [PeriodCount(p, DocumentKind(k), n) for (p, k), n in sorted(counts.items())]
+
+    def score_histogram(
+        self, analyser: str, name: str, lo: float, hi: float, bins: int, kind: DocumentKind | None = None
+    ) -> list[int]:
+        out = [0] * bins
+        width = (hi - lo) / bins
+        for doc_id, v in self._scores.get((analyser, name), {}).items():
+            if kind is not None and self._docs[doc_id].kind != kind:
+                continue
+            out[min(bins - 1, max(0, int((v - lo) / width)))] += 1
+        return out
+
+    def score_moments(self, analyser: str, name: str) -> dict[str, tuple[int, float, float]]:
+        acc: dict[str, tuple[int, float, float]] = {}
+        for doc_id, v in self._scores.get((analyser, name), {}).items():
+            k = self._docs[doc_id].kind.value
+            n, s, ss = acc.get(k, (0, 0.0, 0.0))
+            acc[k] = (n + 1, s + v, ss + v * v)
+        return acc
+
+    def top_quotes(
+        self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
+    ) -> list[ScoredQuote]:
+        items = [
+            (v, i)
+            for i, v in self._scores.get((analyser, name), {}).items()
+            if kind is None or self._docs[i].kind == kind
+        ]
+        items.sort(key=lambda t: (-t[0] if highest else t[0], t[1]))
+        out = []
+        for v, i in items[:n]:
+            d = self._docs[i]
+            out.append(ScoredQuote(i, d.kind, d.text, v, d.author, d.product, d.source_id))
+        return out
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,94 @@
+"""Table definitions (SQLAlchemy Core). Migrations in ``migrations/versions`` must match them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False),
+    Column("source_id", String(400), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("parent_id", String(400)),
+    Column("author", String(400)),
+    Column("created_at", String(40)),
+    Column("rating", Float),
+    Column("product", String(400)),
+    Column("consent", Integer),
+    Column("attrs", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("row_number", Integer),
+    Column("ingested_at", String(40), nullable=False),
+    UniqueConstraint("source", "source_id", name="uq_documents_source_id"),
+    Index("ix_documents_kind", "kind"),
+    Index("ix_documents_parent", "source", "parent_id"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("raw_bytes", LargeBinary),
+    Column("source_id", String(400)),
+    Column("file", Text),
+    Column("raw_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    UniqueConstraint("source", "row_number", "raw_hash", name="uq_quarantine_row"),
+    Index("ix_quarantine_reason", "reason"),
+)
+
+analysed = Table(
+    "analysed",
+    metadata,
+    Column("doc_id", Integer, primary_key=True),
+    Column("analyser", String(100), primary_key=True),
+    Column("version", String(40), nullable=False),
+    Column("analysed_at", String(40), nullable=False),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("doc_id", Integer, primary_key=True),
+    Column("analyser", String(100), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("value", Float, nullable=False),
+    Index("ix_scores_name_value", "analyser", "name", "value"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("file", Text, nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("read", Integer, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+    Column("by_reason", Text, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("finished_at", String(40), nullable=False),
+)

@@ -1,0 +1,347 @@
+"""The embedded default store: SQLite through SQLAlchemy 2 Core, schema by Alembic migrations.
+
+SQLite runs in WAL mode (readers never block the one writer). The same code is meant to take
+a PostgreSQL URL later; SQL here stays portable Core expressions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from empathic.errors import StoreError
+from empathic.store.records import (
+    doc_to_row,
+    duplicate_of,
+    now_iso,
+    quarantine_to_row,
+    row_to_doc,
+    row_to_quarantine,
+)
+from empathic.store.schema import analysed, documents, ingest_runs, quarantine, scores
+from empathic.types import (
+    Document,
+    DocumentKind,
+    IngestSummary,
+    PeriodCount,
+    QuarantinedRow,
+    Score,
+    ScoredQuote,
+    WorkspaceStatus,
+    WriteResult,
+)
+
+_IN_CHUNK = 900  # stay well under SQLite's bound-parameter limit
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class SQLiteStore:
+    """Store backed by an SQL database (SQLite by default).
+
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> store = SQLiteStore(url=f"sqlite:///{os.path.join(d, 'e.sqlite')}")
+    >>> store.status().documents
+    0
+    """
+
+    def __init__(self, url: str = "sqlite:///empathic.sqlite", *, create: bool = True) -> None:
+        self.url = url
+        try:
+            self.engine = create_engine(url, future=True)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            if create:
+                migrate(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Could not open the database at {url}: {exc.__class__.__name__}: {exc}.",
+                hint="Check the path or URL in empathic.toml and that the folder is writable.",
+            ) from exc
+
+    # -- writes -------------------------------------------------------------------------------
+    def write_batch(
+        self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
+    ) -> WriteResult:
+        stamp = now_iso()
+        stored = skipped = 0
+        dups: list[QuarantinedRow] = []
+        with self.engine.begin() as conn:
+            existing: dict[tuple[str, str], str] = {}
+            keys = sorted({(d.source, d.source_id) for d in docs})
+            by_source: dict[str, list[str]] = {}
+            for source, sid in keys:
+                by_source.setdefault(source, []).append(sid)
+            for source, ids in by_source.items():
+                for i in range(0, len(ids), _IN_CHUNK):
+                    part = ids[i : i + _IN_CHUNK]
+                    rows = conn.execute(
+                        select(documents.c.source_id, documents.c.content_hash).where(
+                            documents.c.source == source, documents.c.source_id.in_(part)
+                        )
+                    )
+                    existing.update({(source, r.source_id): r.content_hash for r in rows})
+            new_rows = []
+            for doc in docs:
+                h = doc.content_hash()
+                key = (doc.source, doc.source_id)
+                if key in existing:
+                    if existing[key] == h:
+                        skipped += 1
+                    else:
+                        dups.append(duplicate_of(doc, file))
+                    continue
+                existing[key] = h
+                new_rows.append(doc_to_row(doc, h, stamp))
+            if new_rows:
+                conn.execute(insert(documents), new_rows)
+                stored = len(new_rows)
+            q_rows = [quarantine_to_row(q, stamp) for q in [*quarantined, *dups]]
+            if q_rows:
+                stmt = insert(quarantine).prefix_with("OR IGNORE") if self._is_sqlite else insert(quarantine)
+                conn.execute(stmt, q_rows)
+        return WriteResult(stored=stored, skipped=skipped, duplicates=tuple(dups))
+
+    @property
+    def _is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def record_ingest(self, summary: IngestSummary) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(ingest_runs).values(
+                    file=summary.file,
+                    source=summary.source,
+                    kind=summary.kind.value,
+                    read=summary.read,
+                    stored=summary.stored,
+                    skipped=summary.skipped,
+                    quarantined=summary.quarantined,
+                    by_reason=json.dumps(dict(summary.by_reason)),
+                    seconds=summary.seconds,
+                    finished_at=now_iso(),
+                )
+            )
+
+    def write_scores(
+        self, analyser: str, version: str, doc_ids: Sequence[int], scores_: Sequence[Score]
+    ) -> None:
+        stamp = now_iso()
+        with self.engine.begin() as conn:
+            ids = list(doc_ids)
+            for i in range(0, len(ids), _IN_CHUNK):
+                part = ids[i : i + _IN_CHUNK]
+                conn.execute(scores.delete().where(scores.c.analyser == analyser, scores.c.doc_id.in_(part)))
+                conn.execute(
+                    analysed.delete().where(analysed.c.analyser == analyser, analysed.c.doc_id.in_(part))
+                )
+            if ids:
+                conn.execute(
+                    insert(analysed),
+                    [
+                        {"doc_id": d, "analyser": analyser, "version": version, "analysed_at": stamp}
+                        for d in ids
+                    ],
+                )
+            if scores_:
+                conn.execute(
+                    insert(scores),
+                    [
+                        {"doc_id": s.doc_id, "analyser": analyser, "name": s.name, "value": s.value}
+                        for s in scores_
+                    ],
+                )
+
+    # -- reads --------------------------------------------------------------------------------
+    def ingest_history(self) -> list[IngestSummary]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(ingest_runs).order_by(ingest_runs.c.run_id)).mappings().all()
+        return [
+            IngestSummary(
+                file=r["file"],
+                source=r["source"],
+                kind=DocumentKind(r["kind"]),
+                read=r["read"],
+                stored=r["stored"],
+                skipped=r["skipped"],
+                quarantined=r["quarantined"],
+                by_reason=json.loads(r["by_reason"]),
+                seconds=r["seconds"],
+            )
+            for r in rows
+        ]
+
+    def get_document(self, doc_id: int) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).mappings().first()
+        return None if row is None else row_to_doc(row)
+
+    def iter_documents(self, kind: DocumentKind | None = None, batch_size: int = 1000) -> Iterator[Document]:
+        last = 0
+        while True:
+            stmt = select(documents).where(documents.c.doc_id > last)
+            if kind is not None:
+                stmt = stmt.where(documents.c.kind == kind.value)
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt.order_by(documents.c.doc_id).limit(batch_size)).mappings().all()
+            if not rows:
+                return
+            for r in rows:
+                yield row_to_doc(r)
+            last = rows[-1]["doc_id"]
+
+    def _pending_filter(self, analyser: str, version: str) -> Any:
+        done = select(analysed.c.doc_id).where(analysed.c.analyser == analyser, analysed.c.version == version)
+        return documents.c.doc_id.not_in(done)
+
+    def pending(self, analyser: str, version: str, limit: int) -> list[Document]:
+        stmt = (
+            select(documents)
+            .where(self._pending_filter(analyser, version))
+            .order_by(documents.c.doc_id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [row_to_doc(r) for r in conn.execute(stmt).mappings()]
+
+    def count_pending(self, analyser: str, version: str) -> int:
+        stmt = select(func.count()).select_from(documents).where(self._pending_filter(analyser, version))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def quarantined(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]:
+        stmt = select(quarantine).order_by(quarantine.c.id)
+        if reason:
+            stmt = stmt.where(quarantine.c.reason == reason)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [row_to_quarantine(r) for r in conn.execute(stmt).mappings()]
+
+    def status(self) -> WorkspaceStatus:
+        with self.engine.connect() as conn:
+            by_kind = dict(
+                conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()
+            )
+            by_source = dict(
+                conn.execute(select(documents.c.source, func.count()).group_by(documents.c.source)).all()
+            )
+            done = dict(
+                conn.execute(select(analysed.c.analyser, func.count()).group_by(analysed.c.analyser)).all()
+            )
+            q_reason = dict(
+                conn.execute(select(quarantine.c.reason, func.count()).group_by(quarantine.c.reason)).all()
+            )
+        total = sum(by_kind.values())
+        return WorkspaceStatus(
+            documents=total,
+            by_kind=by_kind,
+            by_source=by_source,
+            analysed=done,
+            unanalysed={a: total - n for a, n in done.items()},
+            quarantined=sum(q_reason.values()),
+            quarantined_by_reason=q_reason,
+        )
+
+    def counts_by_period(self) -> list[PeriodCount]:
+        period = func.substr(documents.c.created_at, 1, 7)
+        stmt = (
+            select(period.label("period"), documents.c.kind, func.count().label("n"))
+            .where(documents.c.created_at.is_not(None), func.substr(documents.c.created_at, 5, 1) == "-")
+            .group_by(period, documents.c.kind)
+            .order_by(period, documents.c.kind)
+        )
+        with self.engine.connect() as conn:
+            return [PeriodCount(r.period, DocumentKind(r.kind), r.n) for r in conn.execute(stmt)]
+
+    def score_histogram(
+        self, analyser: str, name: str, lo: float, hi: float, bins: int, kind: DocumentKind | None = None
+    ) -> list[int]:
+        width = (hi - lo) / bins
+        raw_bin = func.cast((scores.c.value - lo) / width, Integer)
+        bin_ = case((raw_bin >= bins, bins - 1), (raw_bin < 0, 0), else_=raw_bin)
+        stmt = (
+            select(bin_.label("b"), func.count().label("n"))
+            .where(scores.c.analyser == analyser, scores.c.name == name)
+            .group_by(bin_)
+        )
+        if kind is not None:
+            stmt = stmt.join(documents, documents.c.doc_id == scores.c.doc_id).where(
+                documents.c.kind == kind.value
+            )
+        out = [0] * bins
+        with self.engine.connect() as conn:
+            for r in conn.execute(stmt):
+                out[int(r.b)] += r.n
+        return out
+
+    def score_moments(self, analyser: str, name: str) -> dict[str, tuple[int, float, float]]:
+        stmt = (
+            select(
+                documents.c.kind,
+                func.count(),
+                func.sum(scores.c.value),
+                func.sum(scores.c.value * scores.c.value),
+            )
+            .join(documents, documents.c.doc_id == scores.c.doc_id)
+            .where(scores.c.analyser == analyser, scores.c.name == name)
+            .group_by(documents.c.kind)
+        )
+        with self.engine.connect() as conn:
+            return {k: (int(n), float(s or 0.0), float(ss or 0.0)) for k, n, s, ss in conn.execute(stmt)}
+
+    def top_quotes(
+        self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
+    ) -> list[ScoredQuote]:
+        order = scores.c.value.desc() if highest else scores.c.value.asc()
+        cond = and_(scores.c.analyser == analyser, scores.c.name == name)
+        if kind is not None:
+            cond = and_(cond, documents.c.kind == kind.value)
+        stmt = (
+            select(documents, scores.c.value)
+            .join(documents, documents.c.doc_id == scores.c.doc_id)
+            .where(cond)
+            .order_by(order, documents.c.doc_id)
+            .limit(n)
+        )
+        with self.engine.connect() as conn:
+            return [
+                ScoredQuote(
+                    doc_id=r["doc_id"],
+                    kind=DocumentKind(r["kind"]),
+                    text=r["text"],
+                    score=r["value"],
+                    author=r["author"],
+                    product=r["product"],
+                    source_id=r["source_id"],
+                )
+                for r in conn.execute(stmt).mappings()
+            ]
+
+    def close(self) -> None:
+        self.engine.dispose()

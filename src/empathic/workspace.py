@@ -1,0 +1,137 @@
+"""The :class:`Workspace` facade: a folder with ``empathic.toml`` and a database.
+
+It only delegates — to :mod:`empathic.config`, the store registry and :mod:`empathic.jobs` —
+and holds the workspace's single-writer lock around jobs that write.
+
+>>> import tempfile
+>>> ws = Workspace.init(tempfile.mkdtemp() + "/brand")
+>>> ws.status().documents
+0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from empathic import jobs
+from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings
+from empathic.errors import WorkspaceExistsError, WorkspaceLockedError, WorkspaceNotFoundError
+from empathic.store import Store, open_store
+from empathic.types import (
+    AnalysisSummary,
+    ColumnMapping,
+    DocumentKind,
+    IngestSummary,
+    QuarantinedRow,
+    WorkspaceStatus,
+)
+
+LOCK_FILE = ".empathic.lock"
+
+
+class Workspace:
+    """One brand's (or project's) data, settings and results."""
+
+    def __init__(self, path: str | Path, settings: Settings | None = None) -> None:
+        self.path = Path(path).resolve()
+        if not (self.path / CONFIG_FILE).exists():
+            raise WorkspaceNotFoundError(
+                f"{self.path} is not an Empathic workspace (no {CONFIG_FILE}).",
+                hint=f"Create one with: empathic init {path}",
+            )
+        self.settings = settings or load_settings(self.path)
+        self._store: Store | None = None
+
+    @classmethod
+    def init(cls, path: str | Path, *, exist_ok: bool = False) -> Workspace:
+        """Create a workspace folder with a commented ``empathic.toml`` and an empty database."""
+        p = Path(path)
+        if (p / CONFIG_FILE).exists() and not exist_ok:
+            raise WorkspaceExistsError(
+                f"{p} is already an Empathic workspace.",
+                hint="Use it as it is, or pick another folder.",
+            )
+        p.mkdir(parents=True, exist_ok=True)
+        if not (p / CONFIG_FILE).exists():
+            (p / CONFIG_FILE).write_text(default_toml(), encoding="utf-8")
+        ws = cls(p)
+        ws.store  # noqa: B018 - creates and migrates the database
+        return ws
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            cfg = self.settings.store
+            options: dict[str, Any] = {}
+            if cfg.backend == "sqlite":
+                options["url"] = self._resolve_url(cfg.url)
+            self._store = open_store(cfg.backend, **options)
+        return self._store
+
+    def _resolve_url(self, url: str) -> str:
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+            return prefix + str(self.path / url[len(prefix) :])
+        return url
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the single-writer lock; a second writer fails at once with EMP203."""
+        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise WorkspaceLockedError(
+                    f"Another Empathic process is writing to {self.path}.",
+                    hint="Wait for it to finish (ingest and analyze take the lock), then run this again.",
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+
+    def ingest(
+        self, path: str | Path, mapping: ColumnMapping, kind: DocumentKind | str, **options: Any
+    ) -> IngestSummary:
+        """Ingest a file; see :func:`empathic.jobs.run_ingest` for the options."""
+        with self.writing():
+            return jobs.run_ingest(self.store, path, mapping, kind, settings=self.settings, **options)
+
+    def analyze(self, analysers: Sequence[str] | None = None, **options: Any) -> AnalysisSummary:
+        """Run the configured (or given) analysers over documents not yet analysed."""
+        with self.writing():
+            return jobs.run_analyse(
+                self.store,
+                analysers or self.settings.analyse.analysers,
+                batch_size=self.settings.analyse.batch_size,
+                **options,
+            )
+
+    def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
+        """Write the HTML report."""
+        return jobs.build_report(self.store, out, settings=self.settings, sections=sections)
+
+    def status(self) -> WorkspaceStatus:
+        return jobs.workspace_status(self.store, self.settings.analyse.analysers)
+
+    def quarantine(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]:
+        return self.store.quarantined(limit=limit, reason=reason)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Workspace"]
