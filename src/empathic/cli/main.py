@@ -76,16 +76,10 @@ def init(
 def ingest(
     file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet file (.gz too).")],
     workspace: WorkspaceOpt = Path("."),
-    kind: Annotated[
-        DocumentKind, typer.Option("--kind", "-k", help="What the rows are.")
-    ] = DocumentKind.REVIEW,
+    kind: Annotated[DocumentKind, typer.Option("--kind", "-k", help="What the rows are.")] = DocumentKind.REVIEW,
     text_col: Annotated[str, typer.Option(help="Column with the text.")] = "text",
-    id_col: Annotated[
-        str | None, typer.Option(help="Column with a unique id (default: line number).")
-    ] = None,
-    parent_col: Annotated[
-        str | None, typer.Option(help="Column with the id of the item this row replies to.")
-    ] = None,
+    id_col: Annotated[str | None, typer.Option(help="Column with a unique id (default: line number).")] = None,
+    parent_col: Annotated[str | None, typer.Option(help="Column with the id of the item this row replies to.")] = None,
     author_col: Annotated[str | None, typer.Option(help="Column with the author.")] = None,
     time_col: Annotated[str | None, typer.Option(help="Column with the date/time.")] = None,
     rating_col: Annotated[str | None, typer.Option(help="Column with a numeric rating.")] = None,
@@ -93,25 +87,15 @@ def ingest(
     consent_col: Annotated[str | None, typer.Option(help="Column with consent to quote (yes/no).")] = None,
     attr_cols: Annotated[
         str | None,
-        typer.Option(
-            help="Comma-separated author/segment attribute columns (default: every column not named above)."
-        ),
+        typer.Option(help="Comma-separated author/segment attribute columns (default: every column not named above)."),
     ] = None,
-    source: Annotated[
-        str | None, typer.Option(help="Id namespace of this data set (default: file name).")
-    ] = None,
+    source: Annotated[str | None, typer.Option(help="Id namespace of this data set (default: file name).")] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, tsv, jsonl or parquet (default: from name).")
     ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding (default: utf-8, or the file's BOM).")
-    ] = None,
-    columns: Annotated[
-        str | None, typer.Option(help="Comma-separated column names for a file without header.")
-    ] = None,
-    quoting: Annotated[
-        str | None, typer.Option(help="'minimal' (CSV default) or 'none' (TSV default).")
-    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: utf-8, or the file's BOM).")] = None,
+    columns: Annotated[str | None, typer.Option(help="Comma-separated column names for a file without header.")] = None,
+    quoting: Annotated[str | None, typer.Option(help="'minimal' (CSV default) or 'none' (TSV default).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest a file: every row is stored, skipped (already there) or quarantined with a reason."""
@@ -193,9 +177,9 @@ def report(
 
 @app.command()
 def demo(
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the demo workspace and report.")
-    ] = Path("demo-output"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo workspace and report.")] = Path(
+        "demo-output"
+    ),
     json_out: JsonOpt = False,
 ) -> None:
     """Build a demo workspace from the bundled sample brand, analyse it and write the report."""
@@ -232,11 +216,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except Exception as exc:  # click usage errors come through here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(exc, file=sys.stderr)
+        sys.exit(int(getattr(exc, "exit_code", 2)))
     sys.exit(0)

@@ -81,9 +81,7 @@ def render_ingest(s: IngestSummary, json_out: bool) -> None:
     out.print(t)
     if s.by_reason:
         out.print(
-            "Quarantined: "
-            + ", ".join(f"{k} {v:,}" for k, v in s.by_reason.items())
-            + "  (see: empathic quarantine)",
+            "Quarantined: " + ", ".join(f"{k} {v:,}" for k, v in s.by_reason.items()) + "  (see: empathic quarantine)",
             highlight=False,
         )
 

@@ -1,0 +1,3 @@
+from empathic.cli.main import main
+
+main()

@@ -1,0 +1,11 @@
+"""Conformance suites for backends: run them against every implementation, built-in or plugin.
+
+>>> from empathic.store.memory import MemoryStore
+>>> check_store(MemoryStore)
+"""
+
+from __future__ import annotations
+
+from empathic.testing.checks import check_analyser, check_store
+
+__all__ = ["check_analyser", "check_store"]

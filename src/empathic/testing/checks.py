@@ -1,0 +1,117 @@
+"""The checks behind :mod:`empathic.testing`. Each raises ``AssertionError`` with a clear message."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from empathic.analyse.base import Analyser
+from empathic.store.base import Store
+from empathic.types import Document, DocumentKind, QuarantinedRow, QuarantineReason, Score
+
+
+def _docs() -> list[Document]:
+    return [
+        Document("s", "1", DocumentKind.POST, "We launched!", created_at="2025-01-05", attrs={"channel": "ig"}),
+        Document(
+            "s",
+            "2",
+            DocumentKind.COMMENT,
+            "Love it 😍",
+            parent_id="1",
+            author="ann",
+            created_at="2025-01-06",
+            rating=5.0,
+            consent=True,
+            attrs={"age_band": "25-34"},
+            row_number=3,
+        ),
+        Document("s", "3", DocumentKind.COMMENT, "Too pricey", parent_id="1", created_at="2025-02-01", consent=False),
+        Document("t", "1", DocumentKind.REVIEW, "Same id, other source", rating=2.0),
+    ]
+
+
+def check_store(factory: Callable[[], Store]) -> None:
+    """Behaviour every :class:`~empathic.store.base.Store` must show (fresh store per call)."""
+    store = factory()
+    try:
+        assert isinstance(store, Store), "store does not implement the Store protocol"
+        st = store.status()
+        assert st.documents == 0 and st.quarantined == 0, "a new store must be empty"
+        bad = QuarantinedRow("s", 9, QuarantineReason.EMPTY_TEXT, "line 9: empty", raw="9,,x", file="f.csv")
+        res = store.write_batch(_docs(), [bad], file="f.csv")
+        assert (res.stored, res.skipped, len(res.duplicates)) == (4, 0, 0), f"first write: {res}"
+        # identical content is skipped; changed content under a stored id is quarantined as duplicate_id
+        changed = Document("s", "2", DocumentKind.COMMENT, "Changed text")
+        res2 = store.write_batch([*_docs(), changed], [bad], file="f.csv")
+        assert (res2.stored, res2.skipped, len(res2.duplicates)) == (0, 4, 1), f"second write: {res2}"
+        assert res2.duplicates[0].reason is QuarantineReason.DUPLICATE_ID
+        st = store.status()
+        assert st.documents == 4, st
+        assert dict(st.by_kind) == {"post": 1, "comment": 2, "review": 1}, st.by_kind
+        assert dict(st.by_source) == {"s": 3, "t": 1}, st.by_source
+        assert dict(st.quarantined_by_reason) == {"empty_text": 1, "duplicate_id": 1}, "re-written rows must not repeat"
+        docs = list(store.iter_documents(batch_size=2))
+        assert [d.source_id for d in docs] == ["1", "2", "3", "1"], "documents come back in insertion order"
+        ann = next(d for d in docs if d.author == "ann")
+        assert ann.doc_id is not None and store.get_document(ann.doc_id) == ann, "get_document round-trips"
+        assert (ann.parent_id, ann.rating, ann.consent, dict(ann.attrs)) == ("1", 5.0, True, {"age_band": "25-34"})
+        assert ann.text == "Love it 😍" and ann.row_number == 3
+        assert store.get_document(10_000) is None
+        assert [d.kind for d in store.iter_documents(DocumentKind.COMMENT)] == [DocumentKind.COMMENT] * 2
+        # analysis bookkeeping
+        assert store.count_pending("a", "1") == 4
+        first = store.pending("a", "1", 3)
+        assert len(first) == 3
+        ids = [d.doc_id for d in first if d.doc_id is not None]
+        store.write_scores("a", "1", ids, [Score(i, "a", "x", v) for i, v in zip(ids, (0.5, -0.5, 0.9), strict=True)])
+        assert store.count_pending("a", "1") == 1
+        assert store.count_pending("a", "2") == 4, "a new analyser version makes everything pending again"
+        store.write_scores("a", "1", ids[:1], [Score(ids[0], "a", "x", 0.1)])  # re-analysis replaces
+        _assert_moments(store, {ids[0]: 0.1, ids[1]: -0.5, ids[2]: 0.9})
+        hist = store.score_histogram("a", "x", -1.0, 1.0, 4)
+        assert hist == [0, 1, 1, 1], hist
+        assert store.score_histogram("a", "x", -1.0, 1.0, 4, kind=DocumentKind.COMMENT) == [0, 1, 0, 1]
+        top = store.top_quotes("a", "x", 2)
+        assert [round(q.score, 2) for q in top] == [0.9, 0.1], top
+        low = store.top_quotes("a", "x", 1, highest=False, kind=DocumentKind.COMMENT)
+        assert [round(q.score, 2) for q in low] == [-0.5]
+        periods = {(p.period, p.kind.value): p.count for p in store.counts_by_period()}
+        assert periods == {("2025-01", "post"): 1, ("2025-01", "comment"): 1, ("2025-02", "comment"): 1}, periods
+        q = store.quarantined()
+        assert len(q) == 2 and q[0].raw == "9,,x" and q[0].file == "f.csv"
+        assert [r.reason.value for r in store.quarantined(reason="duplicate_id")] == ["duplicate_id"]
+        assert len(store.quarantined(limit=1)) == 1
+    finally:
+        store.close()
+
+
+def _assert_moments(store: Store, values: dict[int, float]) -> None:
+    expected: dict[str, tuple[int, float, float]] = {}
+    for doc_id, v in values.items():
+        doc = store.get_document(doc_id)
+        assert doc is not None
+        n, s, ss = expected.get(doc.kind.value, (0, 0.0, 0.0))
+        expected[doc.kind.value] = (n + 1, s + v, ss + v * v)
+    got = store.score_moments("a", "x")
+    assert set(got) == set(expected), (got, expected)
+    for kind, (n, s, ss) in expected.items():
+        gn, gs, gss = got[kind]
+        assert gn == n and math.isclose(gs, s) and math.isclose(gss, ss), (kind, got[kind], expected[kind])
+
+
+def check_analyser(analyser: Analyser, texts: list[str] | None = None) -> dict[str, Any]:
+    """Behaviour every analyser must show: one result per text, fixed keys, finite, deterministic."""
+    texts = texts or ["I love it!", "", "😍😍", "It broke after a week. Terrible.", "word " * 3000]
+    assert isinstance(analyser, Analyser), "does not implement the Analyser protocol"
+    assert analyser.name and analyser.version, "name and version must be set"
+    out = analyser.analyse(texts)
+    assert len(out) == len(texts), f"{len(out)} results for {len(texts)} texts"
+    for i, scores in enumerate(out):
+        assert set(scores) == set(analyser.outputs), f"text {i}: keys {sorted(scores)} != outputs {analyser.outputs}"
+        assert all(isinstance(v, float) and math.isfinite(v) for v in scores.values()), f"text {i}: {scores}"
+    again = analyser.analyse(texts)
+    assert [dict(a) for a in again] == [dict(b) for b in out], "analyse must be deterministic"
+    assert analyser.analyse([]) == [], "an empty batch gives an empty result"
+    return {"texts": len(texts)}

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(os.environ.get("EMPATHIC_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data beside the checkout; tests that need it skip with a reason when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"real data folder {SHARED} is absent (set EMPATHIC_SHARED_DATA to its path)")
+    return SHARED
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):
+    from empathic.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    yield ws
+    ws.close()
