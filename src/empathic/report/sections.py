@@ -104,14 +104,14 @@ def sentiment(ctx: ReportContext) -> Section | None:
             "Sentiment",
             '<p class="note">No sentiment scores yet: run <code>empathic analyze</code>.</p>',
         )
-    width = 2.0 / SENTIMENT_BINS
-    centres = [-1.0 + width * (i + 0.5) for i in range(SENTIMENT_BINS)]
+    pairs = [hist[i] + hist[i + 1] for i in range(0, SENTIMENT_BINS, 2)]  # 20 bins of 0.1 for display
+    edges = [-1.0 + 0.1 * i for i in range(len(pairs))]
     dist = bar_chart(
-        [f"{c:+.3f}" for c in centres],
-        hist,
+        [f"{e:+.1f}" for e in edges],
+        pairs,
         horizontal=False,
-        colors=[diverging_color(c) for c in centres],
-        title="Sentiment (VADER compound) across all documents",
+        colors=[diverging_color(e + 0.05) for e in edges],
+        title="Sentiment (VADER compound, bins of 0.1) across all documents",
     )
     moments = store.score_moments("vader", "compound")
     kinds = [k for k in DocumentKind if k.value in moments]
@@ -128,6 +128,7 @@ def sentiment(ctx: ReportContext) -> Section | None:
         },
         title="Share negative / neutral / positive by kind",
         normalize=True,
+        colors=["#D55E00", "#999999", "#009E73"],
     )
     rows = []
     for k in kinds:
@@ -167,7 +168,8 @@ def sentiment(ctx: ReportContext) -> Section | None:
     return Section(
         "sentiment",
         "Sentiment",
-        f'<div class="grid"><div>{dist}</div><div>{donut}</div></div>{stacked}{table}',
+        f'<div class="grid"><div>{dist}</div><div>{donut}</div></div>'
+        f'<div class="grid"><div>{stacked}</div><div>{table}</div></div>',
         lead=lead,
     )
 
