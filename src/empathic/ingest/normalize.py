@@ -125,7 +125,8 @@ class Normalizer:
         if missing:
             raise ColumnError(
                 f"Column(s) {', '.join(repr(c) for c in missing)} not found in {self.file or 'the file'}.",
-                hint=f"Available columns: {', '.join(repr(c) for c in header)}. Pass the right --text-col/--id-col/... names.",
+                hint=f"Available columns: {', '.join(repr(c) for c in header)}. "
+                "Pass the right --text-col/--id-col/... names.",
             )
 
     def _quarantine(
@@ -168,7 +169,8 @@ class Normalizer:
             return self._quarantine(
                 rec,
                 QuarantineReason.TEXT_TOO_LONG,
-                f"line {rec.line}: text has {len(text):,} characters, limit ingest.max_text_chars={self.max_text_chars:,}",
+                f"line {rec.line}: text has {len(text):,} characters, "
+                f"limit ingest.max_text_chars={self.max_text_chars:,}",
                 source_id,
             )
         try:

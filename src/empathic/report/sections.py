@@ -61,6 +61,18 @@ def overview(ctx: ReportContext) -> Section:
     return Section("overview", "Overview", cards + note, lead="What this workspace holds.")
 
 
+def _month_range(months: list[str], limit: int = 240) -> list[str]:
+    """Every month from the first to the last (so gaps show as zeros), unless that is too many."""
+    if len(months) < 2:
+        return months
+    y0, m0 = map(int, months[0].split("-"))
+    y1, m1 = map(int, months[-1].split("-"))
+    span = (y1 - y0) * 12 + (m1 - m0) + 1
+    if span > limit:
+        return months
+    return [f"{y0 + (m0 - 1 + i) // 12:04d}-{(m0 - 1 + i) % 12 + 1:02d}" for i in range(span)]
+
+
 def volume(ctx: ReportContext) -> Section | None:
     st = ctx.store.status()
     if not st.documents:
@@ -68,7 +80,7 @@ def volume(ctx: ReportContext) -> Section | None:
     kinds = sorted(st.by_kind, key=lambda k: -st.by_kind[k])
     by_kind = bar_chart(kinds, [st.by_kind[k] for k in kinds], title="Documents by kind")
     periods = ctx.store.counts_by_period()
-    months = sorted({p.period for p in periods})
+    months = _month_range(sorted({p.period for p in periods}))
     series: dict[str, list[float | None]] = {}
     for k in kinds:
         counts = {p.period: p.count for p in periods if p.kind.value == k}
