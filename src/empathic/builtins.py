@@ -6,57 +6,35 @@ and no cost for backends that are never used.
 
 from __future__ import annotations
 
+_E = "empathic.analyse.emotion"
+
 # (kind, name, target, extra needed, one-line summary)
+# fmt: off
 BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
-    (
-        "store",
-        "sqlite",
-        "empathic.store.sqlite:SQLiteStore",
-        None,
-        "SQLite via SQLAlchemy Core, Alembic migrations, WAL mode (the embedded default)",
-    ),
-    (
-        "store",
-        "memory",
-        "empathic.store.memory:MemoryStore",
-        None,
-        "In-process dictionaries; for tests and throwaway runs",
-    ),
-    (
-        "analyser",
-        "vader",
-        "empathic.analyse.vader:VaderSentiment",
-        None,
-        "VADER lexicon sentiment: compound, pos, neu, neg (light, English)",
-    ),
-    (
-        "analyser",
-        "length",
-        "empathic.analyse.textstats:TextStats",
-        None,
-        "Characters, words, sentences, questions, exclamations, emoji (light)",
-    ),
+    ("store", "sqlite", "empathic.store.sqlite:SQLiteStore", None,
+     "SQLite via SQLAlchemy Core, Alembic migrations, WAL mode (the embedded default)"),
+    ("store", "memory", "empathic.store.memory:MemoryStore", None, "In-process dictionaries; for tests"),
+    ("analyser", "vader", "empathic.analyse.vader:VaderSentiment", None,
+     "VADER lexicon sentiment: compound, pos, neu, neg (light, English)"),
+    ("analyser", "length", "empathic.analyse.textstats:TextStats", None,
+     "Characters, words, sentences, questions, exclamations, emoji (light)"),
+    ("analyser", "emotion", f"{_E}.analyser:EmotionAnalyser", None,
+     "28 GoEmotions labels, Ekman and sentiment groups, valence, arousal (+ embedding)"),
+    ("analyser", "embedding", f"{_E}.analyser:EmbeddingAnalyser", None,
+     "Generic all-MiniLM-L6-v2 sentence embedding for similarity (int8 ONNX)"),
+    ("emotion_model", "minilm-finetuned", f"{_E}.models:FinetunedEmotion", None,
+     "all-MiniLM-L6-v2 fine-tuned on GoEmotions, int8 ONNX (default)"),
+    ("emotion_model", "minilm-heads", f"{_E}.models:HeadsEmotion", None,
+     "Frozen all-MiniLM-L6-v2 int8 ONNX + logistic heads"),
+    ("emotion_model", "vader", f"{_E}.models:VaderEmotion", None,
+     "VADER sentiment mapped onto the sentiment groups (light)"),
     ("report_section", "overview", "empathic.report.sections:overview", None, "Headline counts"),
     ("report_section", "volume", "empathic.report.sections:volume", None, "Volume by kind and over time"),
-    (
-        "report_section",
-        "sentiment",
-        "empathic.report.sections:sentiment",
-        None,
-        "Sentiment distribution and by kind",
-    ),
-    (
-        "report_section",
-        "quotes",
-        "empathic.report.sections:quotes",
-        None,
-        "Most positive and negative quotes",
-    ),
-    (
-        "report_section",
-        "data_quality",
-        "empathic.report.sections:data_quality",
-        None,
-        "Ingest and quarantine summary",
-    ),
+    ("report_section", "sentiment", "empathic.report.sections:sentiment", None, "Sentiment distribution, by kind"),
+    ("report_section", "emotions", "empathic.report.emotions:emotions", None,
+     "Emotion mix by kind, over time, most present emotions, top quotes per emotion"),
+    ("report_section", "quotes", "empathic.report.sections:quotes", None, "Most positive and negative quotes"),
+    ("report_section", "data_quality", "empathic.report.sections:data_quality", None,
+     "Ingest and quarantine summary"),
 )
+# fmt: on

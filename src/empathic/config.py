@@ -6,7 +6,7 @@ e.g. ``EMPATHIC_INGEST_CHUNK_SIZE=5000``. Values are validated on load and a bad
 
 >>> s = Settings.from_mapping({"ingest": {"chunk_size": 500}})
 >>> s.ingest.chunk_size, s.analyse.analysers
-(500, ('vader',))
+(500, ('vader', 'emotion'))
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ class IngestSettings:
 
 @dataclass(frozen=True)
 class AnalyseSettings:
-    analysers: tuple[str, ...] = ("vader",)
+    analysers: tuple[str, ...] = ("vader", "emotion")
     batch_size: int = 256
+    emotion_model: str = "minilm-finetuned"  # backend of the `emotion` analyser (see `empathic backends`)
+    threads: int = 0  # inference threads; 0 = up to 2 (the cores the project is sized for)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ _RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("ingest", "chunk_size"): {"min": 1, "max": 1_000_000},
     ("ingest", "max_text_chars"): {"min": 1},
     ("analyse", "batch_size"): {"min": 1, "max": 100_000},
+    ("analyse", "threads"): {"min": 0, "max": 256},
     ("report", "top_quotes"): {"min": 1, "max": 100},
 }
 
@@ -206,8 +209,10 @@ max_text_chars = 20000   # longer texts are quarantined as text_too_long
 encoding = "utf-8"       # undecodable bytes are quarantined as invalid_encoding, never dropped
 
 [analyse]
-analysers = ["vader"]    # see `empathic backends` for the available names
+analysers = ["vader", "emotion"]  # see `empathic backends` for the available names
 batch_size = 256
+emotion_model = "minilm-finetuned"  # backend of the `emotion` analyser
+threads = 0              # inference threads; 0 = up to 2
 
 [report]
 title = "Empathic report"

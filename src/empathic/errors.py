@@ -16,6 +16,7 @@ Every error says what happened, what was expected, and how to fix it::
     │   ├── UnknownBackendError        EMP501  no backend of that name
     │   └── BackendNotInstalledError   EMP502  backend needs an extra that is not installed
     ├── AnalysisError                  EMP600
+    │   └── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
     └── ReportError                    EMP700
 
 The CLI maps these to exit code 2 and prints ``code: message``; the API (later) returns the
@@ -100,6 +101,10 @@ class BackendNotInstalledError(RegistryError):
 
 class AnalysisError(EmpathicError):
     code = "EMP600"
+
+
+class ModelIntegrityError(AnalysisError):
+    code = "EMP601"
 
 
 class ReportError(EmpathicError):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from empathic.analyse import get_analyser
+from empathic.analyse.base import EmbeddingAnalyser, get_analyser
 from empathic.config import Settings
 from empathic.errors import AnalysisError
 from empathic.ingest import default_source, iter_batches
@@ -104,7 +104,12 @@ def run_analyse(
             docs = store.pending(model.name, model.version, batch_size)
             if not docs:
                 break
-            outputs = model.analyse([d.text for d in docs])
+            texts = [d.text for d in docs]
+            vectors = None
+            if isinstance(model, EmbeddingAnalyser) and model.embedding_model:
+                outputs, vectors = model.analyse_with_embeddings(texts)
+            else:
+                outputs = model.analyse(texts)
             if len(outputs) != len(docs):
                 raise AnalysisError(
                     f"Analyser {model.name!r} returned {len(outputs)} results for {len(docs)} texts.",
@@ -115,7 +120,10 @@ def run_analyse(
                 for d, out in zip(docs, outputs, strict=True)
                 for k, v in out.items()
             ]
-            store.write_scores(model.name, model.version, [d.doc_id or 0 for d in docs], scores)
+            doc_ids = [d.doc_id or 0 for d in docs]
+            if vectors is not None and isinstance(model, EmbeddingAnalyser) and model.embedding_model:
+                store.write_embeddings(model.embedding_model, doc_ids, vectors)
+            store.write_scores(model.name, model.version, doc_ids, scores)
             count += len(docs)
             done += len(docs)
             if progress:

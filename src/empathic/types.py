@@ -286,6 +286,7 @@ class ScoredQuote:
     author: str | None = None
     product: str | None = None
     source_id: str | None = None
+    consent: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,3 +316,17 @@ class DemoResult:
             "analysis": self.analysis.to_dict(),
             "seconds": round(self.seconds, 2),
         }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EmotionPrediction:
+    """Emotion model output for ``n`` texts.
+
+    ``probs`` is ``[n, len(labels)]`` in [0, 1] (independent per label: several emotions can be
+    present); ``embeddings`` is ``[n, d]`` when the backend has an encoder, else None.
+    """
+
+    labels: tuple[str, ...]
+    probs: Any  # numpy.ndarray
+    embeddings: Any = None  # numpy.ndarray | None
+    embedding_model: str | None = None

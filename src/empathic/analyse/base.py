@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from empathic import registry
+from empathic.config import AnalyseSettings
 
 
 @runtime_checkable
@@ -23,6 +24,15 @@ class Analyser(Protocol):
     def analyse(self, texts: Sequence[str]) -> list[Mapping[str, float]]: ...
 
 
-def get_analyser(name: str) -> Analyser:
-    """Instantiate the analyser registered as ``name``."""
-    return registry.get("analyser", name)()
+@runtime_checkable
+class EmbeddingAnalyser(Analyser, Protocol):
+    """An analyser with an encoder: returns sentence embeddings with the scores, so text is encoded once."""
+
+    embedding_model: str | None
+
+    def analyse_with_embeddings(self, texts: Sequence[str]) -> tuple[list[Mapping[str, float]], Any]: ...
+
+
+def get_analyser(name: str, settings: AnalyseSettings | None = None) -> Analyser:
+    """Instantiate the analyser registered as ``name`` (factories take the analyse settings)."""
+    return registry.get("analyser", name)(settings)

@@ -20,7 +20,7 @@ class VaderSentiment:
     version = "3.3.2-1"
     outputs = ("compound", "pos", "neu", "neg")
 
-    def __init__(self) -> None:
+    def __init__(self, settings: object = None) -> None:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self._sia = SentimentIntensityAnalyzer()

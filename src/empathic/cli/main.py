@@ -14,6 +14,7 @@ import typer
 
 from empathic import registry
 from empathic._version import __version__
+from empathic.cli.emotion import emotion_app, train_app
 from empathic.cli.render import (
     emit,
     print_error,
@@ -35,6 +36,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(emotion_app, name="emotion")
+app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[
     Path,

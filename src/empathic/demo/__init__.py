@@ -87,9 +87,7 @@ DEMO_FILES: tuple[DemoFile, ...] = (
 )
 
 
-def run_demo(
-    out: str | Path = "demo-output", *, progress: Callable[[int, int], None] | None = None
-) -> DemoResult:
+def run_demo(out: str | Path = "demo-output", *, progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Create (or update) ``out/workspace``, ingest the sample brand, analyse, write ``out/report.html``.
 
     Running it twice is safe: the second run skips what is already stored.

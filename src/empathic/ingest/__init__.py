@@ -53,9 +53,7 @@ def iter_batches(
     """Read a file in chunks of ``chunk_size`` rows, validating each row (see :mod:`.normalize`)."""
     path = Path(path)
     real_fmt = fmt or detect_format(path)[0]
-    normalizer = Normalizer(
-        mapping, DocumentKind(kind), source or default_source(path), max_text_chars, file=path.name
-    )
+    normalizer = Normalizer(mapping, DocumentKind(kind), source or default_source(path), max_text_chars, file=path.name)
     position: list[Callable[[], int]] = []
     total = os.path.getsize(path) if path.exists() else 0
     docs: list[Document] = []
@@ -73,9 +71,7 @@ def iter_batches(
         if not checked and rec.fields is not None:
             header = list(rec.fields)
             if real_fmt == "jsonl":
-                normalizer.check_columns(
-                    [*header, *[c for c in mapping.named_columns() if c != mapping.text_col]]
-                )
+                normalizer.check_columns([*header, *[c for c in mapping.named_columns() if c != mapping.text_col]])
             else:
                 normalizer.check_columns(header)
             checked = True

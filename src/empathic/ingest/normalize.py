@@ -154,9 +154,7 @@ class Normalizer:
                 rec, QuarantineReason.NUL_BYTE, f"line {rec.line}: a field holds a NUL byte", source_id
             )
         if source_id is None:
-            return self._quarantine(
-                rec, QuarantineReason.MISSING_ID, f"line {rec.line}: column {m.id_col!r} is empty"
-            )
+            return self._quarantine(rec, QuarantineReason.MISSING_ID, f"line {rec.line}: column {m.id_col!r} is empty")
         text = f.get(m.text_col)
         if text is None or not text.strip():
             return self._quarantine(

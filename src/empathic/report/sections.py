@@ -19,8 +19,7 @@ def _cards(items: list[tuple[str, str]]) -> str:
     return (
         '<div class="cards">'
         + "".join(
-            f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
-            for k, v in items
+            f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>' for k, v in items
         )
         + "</div>"
     )
@@ -31,9 +30,7 @@ def _table(head: list[str], rows: list[list[object]], numeric: set[int] | None =
     th = "".join(f"<th>{esc(h)}</th>" for h in head)
     body = "".join(
         "<tr>"
-        + "".join(
-            f'<td class="n">{esc(c)}</td>' if i in numeric else f"<td>{esc(c)}</td>" for i, c in enumerate(r)
-        )
+        + "".join(f'<td class="n">{esc(c)}</td>' if i in numeric else f"<td>{esc(c)}</td>" for i, c in enumerate(r))
         + "</tr>"
         for r in rows
     )
@@ -61,7 +58,7 @@ def overview(ctx: ReportContext) -> Section:
     return Section("overview", "Overview", cards + note, lead="What this workspace holds.")
 
 
-def _month_range(months: list[str], limit: int = 240) -> list[str]:
+def month_range(months: list[str], limit: int = 240) -> list[str]:
     """Every month from the first to the last (so gaps show as zeros), unless that is too many."""
     if len(months) < 2:
         return months
@@ -80,7 +77,7 @@ def volume(ctx: ReportContext) -> Section | None:
     kinds = sorted(st.by_kind, key=lambda k: -st.by_kind[k])
     by_kind = bar_chart(kinds, [st.by_kind[k] for k in kinds], title="Documents by kind")
     periods = ctx.store.counts_by_period()
-    months = _month_range(sorted({p.period for p in periods}))
+    months = month_range(sorted({p.period for p in periods}))
     series: dict[str, list[float | None]] = {}
     for k in kinds:
         counts = {p.period: p.count for p in periods if p.kind.value == k}
@@ -127,10 +124,7 @@ def sentiment(ctx: ReportContext) -> Section | None:
     )
     moments = store.score_moments("vader", "compound")
     kinds = [k for k in DocumentKind if k.value in moments]
-    bands = {
-        k: _bands(store.score_histogram("vader", "compound", -1.0, 1.0, SENTIMENT_BINS, kind=k))
-        for k in kinds
-    }
+    bands = {k: _bands(store.score_histogram("vader", "compound", -1.0, 1.0, SENTIMENT_BINS, kind=k)) for k in kinds}
     stacked = stacked_bar_chart(
         [k.value for k in kinds],
         {
@@ -188,17 +182,21 @@ def sentiment(ctx: ReportContext) -> Section | None:
 
 def _quote(q: ScoredQuote, cls: str) -> str:
     who = " · ".join(esc(x) for x in (q.author, q.product, q.kind.value, f"#{q.source_id}") if x)
-    return (
-        f'<blockquote class="{cls}">{esc(q.text)}<footer>{who} · compound {q.score:+.2f}'
-        "</footer></blockquote>"
-    )
+    return f'<blockquote class="{cls}">{esc(q.text)}<footer>{who} · compound {q.score:+.2f}</footer></blockquote>'
+
+
+def quotable(q: ScoredQuote) -> bool:
+    """Testimonials are quoted only with explicit consent; reviews and comments are public posts."""
+    return q.kind is not DocumentKind.TESTIMONIAL or q.consent is True
 
 
 def _customer_quotes(ctx: ReportContext, highest: bool) -> list[ScoredQuote]:
     n = ctx.settings.report.top_quotes
     found: list[ScoredQuote] = []
     for kind in CUSTOMER_KINDS:
-        found.extend(ctx.store.top_quotes("vader", "compound", n, highest=highest, kind=kind))
+        found.extend(
+            q for q in ctx.store.top_quotes("vader", "compound", 4 * n, highest=highest, kind=kind) if quotable(q)
+        )
     found.sort(key=lambda q: (-q.score if highest else q.score, q.doc_id))
     return found[:n]
 
@@ -219,7 +217,8 @@ def quotes(ctx: ReportContext) -> Section | None:
         "quotes",
         "Voice of the customer",
         html,
-        lead="Verbatim quotes from customers (reviews, comments, testimonials, surveys), by sentiment.",
+        lead="Verbatim quotes from customers (reviews, comments, surveys, and testimonials with consent), "
+        "by sentiment.",
     )
 
 
@@ -241,17 +240,16 @@ def data_quality(ctx: ReportContext) -> Section | None:
         ]
         for r in runs
     ]
-    html = _table(
-        ["file", "kind", "source", "read", "stored", "skipped", "quarantined"], rows, numeric={3, 4, 5, 6}
-    )
+    html = _table(["file", "kind", "source", "read", "stored", "skipped", "quarantined"], rows, numeric={3, 4, 5, 6})
     if st.quarantined:
         reasons = sorted(st.quarantined_by_reason, key=lambda r: -st.quarantined_by_reason[r])
-        html += bar_chart(
+        chart = bar_chart(
             reasons,
             [st.quarantined_by_reason[r] for r in reasons],
             title="Quarantined rows by reason",
             colors="#D55E00",
         )
+        html += f'<div class="grid"><div>{chart}</div><div></div></div>'
         examples = store.quarantined(limit=8)
         html += _table(
             ["source", "line", "reason", "detail", "raw content"],

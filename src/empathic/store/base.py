@@ -39,9 +39,7 @@ class Store(Protocol):
 
     def get_document(self, doc_id: int) -> Document | None: ...
 
-    def iter_documents(
-        self, kind: DocumentKind | None = None, batch_size: int = 1000
-    ) -> Iterator[Document]: ...
+    def iter_documents(self, kind: DocumentKind | None = None, batch_size: int = 1000) -> Iterator[Document]: ...
 
     def pending(self, analyser: str, version: str, limit: int) -> list[Document]:
         """Documents not yet analysed by ``analyser`` at ``version`` (oldest first)."""
@@ -49,10 +47,16 @@ class Store(Protocol):
 
     def count_pending(self, analyser: str, version: str) -> int: ...
 
-    def write_scores(
-        self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]
-    ) -> None:
+    def write_scores(self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]) -> None:
         """Store scores and mark ``doc_ids`` as analysed (replacing older scores), atomically."""
+        ...
+
+    def write_embeddings(self, model: str, doc_ids: Sequence[int], vectors: Any) -> None:
+        """Store float32 vectors (``[len(doc_ids), d]``) for ``model``, replacing older ones."""
+        ...
+
+    def embeddings(self, model: str, doc_ids: Sequence[int] | None = None) -> tuple[list[int], Any]:
+        """``(doc_ids, [n, d] float32 matrix)`` of the stored vectors of ``model`` (all, or those asked)."""
         ...
 
     def quarantined(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]: ...
@@ -69,6 +73,12 @@ class Store(Protocol):
 
     def score_moments(self, analyser: str, name: str) -> dict[str, tuple[int, float, float]]:
         """Per kind: mergeable ``(n, sum, sum of squares)`` of one score."""
+        ...
+
+    def score_sums(
+        self, analyser: str, names: Sequence[str], by: str = "kind"
+    ) -> dict[str, dict[str, tuple[int, float]]]:
+        """Mergeable ``(n, sum)`` of scores per group (``by`` = ``"kind"`` or ``"period"``) and name."""
         ...
 
     def top_quotes(

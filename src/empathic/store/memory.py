@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
+
+import numpy as np
 
 from empathic.store.records import duplicate_of, period_of, raw_hash
 from empathic.types import (
@@ -36,6 +39,7 @@ class MemoryStore:
         self._analysed: dict[tuple[int, str], str] = {}
         self._scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
         self._runs: list[IngestSummary] = []
+        self._emb: dict[str, dict[int, np.ndarray]] = defaultdict(dict)
 
     def write_batch(
         self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
@@ -82,9 +86,7 @@ class MemoryStore:
     def count_pending(self, analyser: str, version: str) -> int:
         return len(self._pending_docs(analyser, version))
 
-    def write_scores(
-        self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]
-    ) -> None:
+    def write_scores(self, analyser: str, version: str, doc_ids: Sequence[int], scores: Sequence[Score]) -> None:
         for doc_id in doc_ids:
             self._analysed[(doc_id, analyser)] = version
             for (a, _name), values in self._scores.items():
@@ -92,6 +94,18 @@ class MemoryStore:
                     values.pop(doc_id, None)
         for s in scores:
             self._scores[(analyser, s.name)][s.doc_id] = s.value
+
+    def write_embeddings(self, model: str, doc_ids: Sequence[int], vectors: Any) -> None:
+        mat = np.asarray(vectors, dtype=np.float32)
+        for k, doc_id in enumerate(doc_ids):
+            self._emb[model][doc_id] = mat[k].copy()
+
+    def embeddings(self, model: str, doc_ids: Sequence[int] | None = None) -> tuple[list[int], Any]:
+        stored = self._emb.get(model, {})
+        ids = sorted(stored) if doc_ids is None else [d for d in doc_ids if d in stored]
+        if not ids:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return ids, np.stack([stored[d] for d in ids])
 
     def quarantined(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]:
         rows = [q for q in self._quarantine.values() if reason is None or q.reason.value == reason]
@@ -114,9 +128,7 @@ class MemoryStore:
         )
 
     def counts_by_period(self) -> list[PeriodCount]:
-        counts = Counter(
-            (p, d.kind.value) for d in self._docs.values() if (p := period_of(d.created_at)) is not None
-        )
+        counts = Counter((p, d.kind.value) for d in self._docs.values() if (p := period_of(d.created_at)) is not None)
         return [PeriodCount(p, DocumentKind(k), n) for (p, k), n in sorted(counts.items())]
 
     def score_histogram(
@@ -138,6 +150,22 @@ class MemoryStore:
             acc[k] = (n + 1, s + v, ss + v * v)
         return acc
 
+    def score_sums(
+        self, analyser: str, names: Sequence[str], by: str = "kind"
+    ) -> dict[str, dict[str, tuple[int, float]]]:
+        if by not in ("kind", "period"):
+            raise ValueError(f"by must be 'kind' or 'period', not {by!r}")
+        out: dict[str, dict[str, tuple[int, float]]] = {}
+        for name in names:
+            for doc_id, v in self._scores.get((analyser, name), {}).items():
+                doc = self._docs[doc_id]
+                g = doc.kind.value if by == "kind" else period_of(doc.created_at)
+                if g is None:
+                    continue
+                n, total = out.setdefault(g, {}).get(name, (0, 0.0))
+                out[g][name] = (n + 1, total + v)
+        return out
+
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
     ) -> list[ScoredQuote]:
@@ -150,7 +178,7 @@ class MemoryStore:
         out = []
         for v, i in items[:n]:
             d = self._docs[i]
-            out.append(ScoredQuote(i, d.kind, d.text, v, d.author, d.product, d.source_id))
+            out.append(ScoredQuote(i, d.kind, d.text, v, d.author, d.product, d.source_id, d.consent))
         return out
 
     def close(self) -> None:

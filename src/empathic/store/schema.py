@@ -92,3 +92,12 @@ ingest_runs = Table(
     Column("seconds", Float, nullable=False),
     Column("finished_at", String(40), nullable=False),
 )
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("doc_id", Integer, primary_key=True),
+    Column("model", String(100), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+)

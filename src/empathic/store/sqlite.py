@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,7 +24,7 @@ from empathic.store.records import (
     row_to_doc,
     row_to_quarantine,
 )
-from empathic.store.schema import analysed, documents, ingest_runs, quarantine, scores
+from empathic.store.schema import analysed, documents, embeddings, ingest_runs, quarantine, scores
 from empathic.types import (
     Document,
     DocumentKind,
@@ -148,34 +149,56 @@ class SQLiteStore:
                 )
             )
 
-    def write_scores(
-        self, analyser: str, version: str, doc_ids: Sequence[int], scores_: Sequence[Score]
-    ) -> None:
+    def write_scores(self, analyser: str, version: str, doc_ids: Sequence[int], scores_: Sequence[Score]) -> None:
         stamp = now_iso()
         with self.engine.begin() as conn:
             ids = list(doc_ids)
             for i in range(0, len(ids), _IN_CHUNK):
                 part = ids[i : i + _IN_CHUNK]
                 conn.execute(scores.delete().where(scores.c.analyser == analyser, scores.c.doc_id.in_(part)))
-                conn.execute(
-                    analysed.delete().where(analysed.c.analyser == analyser, analysed.c.doc_id.in_(part))
-                )
+                conn.execute(analysed.delete().where(analysed.c.analyser == analyser, analysed.c.doc_id.in_(part)))
             if ids:
                 conn.execute(
                     insert(analysed),
-                    [
-                        {"doc_id": d, "analyser": analyser, "version": version, "analysed_at": stamp}
-                        for d in ids
-                    ],
+                    [{"doc_id": d, "analyser": analyser, "version": version, "analysed_at": stamp} for d in ids],
                 )
             if scores_:
                 conn.execute(
                     insert(scores),
+                    [{"doc_id": s.doc_id, "analyser": analyser, "name": s.name, "value": s.value} for s in scores_],
+                )
+
+    def write_embeddings(self, model: str, doc_ids: Sequence[int], vectors: Any) -> None:
+        mat = np.ascontiguousarray(vectors, dtype="<f4")
+        ids = list(doc_ids)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), _IN_CHUNK):
+                part = ids[i : i + _IN_CHUNK]
+                conn.execute(embeddings.delete().where(embeddings.c.model == model, embeddings.c.doc_id.in_(part)))
+            if ids:
+                conn.execute(
+                    insert(embeddings),
                     [
-                        {"doc_id": s.doc_id, "analyser": analyser, "name": s.name, "value": s.value}
-                        for s in scores_
+                        {"doc_id": d, "model": model, "dim": mat.shape[1], "vector": mat[k].tobytes()}
+                        for k, d in enumerate(ids)
                     ],
                 )
+
+    def embeddings(self, model: str, doc_ids: Sequence[int] | None = None) -> tuple[list[int], Any]:
+        stmt = select(embeddings.c.doc_id, embeddings.c.vector).where(embeddings.c.model == model)
+        rows: list[Any] = []
+        with self.engine.connect() as conn:
+            if doc_ids is None:
+                rows = list(conn.execute(stmt.order_by(embeddings.c.doc_id)))
+            else:
+                ids = list(doc_ids)
+                for i in range(0, len(ids), _IN_CHUNK):
+                    rows.extend(conn.execute(stmt.where(embeddings.c.doc_id.in_(ids[i : i + _IN_CHUNK]))))
+                order = {d: k for k, d in enumerate(ids)}
+                rows.sort(key=lambda r: order[r.doc_id])
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r.doc_id for r in rows], np.stack([np.frombuffer(r.vector, dtype="<f4") for r in rows])
 
     # -- reads --------------------------------------------------------------------------------
     def ingest_history(self) -> list[IngestSummary]:
@@ -221,10 +244,7 @@ class SQLiteStore:
 
     def pending(self, analyser: str, version: str, limit: int) -> list[Document]:
         stmt = (
-            select(documents)
-            .where(self._pending_filter(analyser, version))
-            .order_by(documents.c.doc_id)
-            .limit(limit)
+            select(documents).where(self._pending_filter(analyser, version)).order_by(documents.c.doc_id).limit(limit)
         )
         with self.engine.connect() as conn:
             return [row_to_doc(r) for r in conn.execute(stmt).mappings()]
@@ -245,18 +265,10 @@ class SQLiteStore:
 
     def status(self) -> WorkspaceStatus:
         with self.engine.connect() as conn:
-            by_kind = dict(
-                conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()
-            )
-            by_source = dict(
-                conn.execute(select(documents.c.source, func.count()).group_by(documents.c.source)).all()
-            )
-            done = dict(
-                conn.execute(select(analysed.c.analyser, func.count()).group_by(analysed.c.analyser)).all()
-            )
-            q_reason = dict(
-                conn.execute(select(quarantine.c.reason, func.count()).group_by(quarantine.c.reason)).all()
-            )
+            by_kind = dict(conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all())
+            by_source = dict(conn.execute(select(documents.c.source, func.count()).group_by(documents.c.source)).all())
+            done = dict(conn.execute(select(analysed.c.analyser, func.count()).group_by(analysed.c.analyser)).all())
+            q_reason = dict(conn.execute(select(quarantine.c.reason, func.count()).group_by(quarantine.c.reason)).all())
         total = sum(by_kind.values())
         return WorkspaceStatus(
             documents=total,
@@ -291,9 +303,7 @@ class SQLiteStore:
             .group_by(bin_)
         )
         if kind is not None:
-            stmt = stmt.join(documents, documents.c.doc_id == scores.c.doc_id).where(
-                documents.c.kind == kind.value
-            )
+            stmt = stmt.join(documents, documents.c.doc_id == scores.c.doc_id).where(documents.c.kind == kind.value)
         out = [0] * bins
         with self.engine.connect() as conn:
             for r in conn.execute(stmt):
@@ -314,6 +324,26 @@ class SQLiteStore:
         )
         with self.engine.connect() as conn:
             return {k: (int(n), float(s or 0.0), float(ss or 0.0)) for k, n, s, ss in conn.execute(stmt)}
+
+    def score_sums(
+        self, analyser: str, names: Sequence[str], by: str = "kind"
+    ) -> dict[str, dict[str, tuple[int, float]]]:
+        if by not in ("kind", "period"):
+            raise ValueError(f"by must be 'kind' or 'period', not {by!r}")
+        key = documents.c.kind if by == "kind" else func.substr(documents.c.created_at, 1, 7)
+        stmt = (
+            select(key.label("g"), scores.c.name, func.count(), func.sum(scores.c.value))
+            .join(documents, documents.c.doc_id == scores.c.doc_id)
+            .where(scores.c.analyser == analyser, scores.c.name.in_(list(names)))
+            .group_by(key, scores.c.name)
+        )
+        if by == "period":
+            stmt = stmt.where(documents.c.created_at.is_not(None), func.substr(documents.c.created_at, 5, 1) == "-")
+        out: dict[str, dict[str, tuple[int, float]]] = {}
+        with self.engine.connect() as conn:
+            for g, name, n, total in conn.execute(stmt):
+                out.setdefault(g, {})[name] = (int(n), float(total or 0.0))
+        return out
 
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
@@ -339,6 +369,7 @@ class SQLiteStore:
                     author=r["author"],
                     product=r["product"],
                     source_id=r["source_id"],
+                    consent=None if r["consent"] is None else bool(r["consent"]),
                 )
                 for r in conn.execute(stmt).mappings()
             ]

@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from empathic.testing.checks import check_analyser, check_store
+from empathic.testing.checks import check_analyser, check_emotion_model, check_store
 
-__all__ = ["check_analyser", "check_store"]
+__all__ = ["check_analyser", "check_emotion_model", "check_store"]

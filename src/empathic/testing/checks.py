@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from empathic.analyse.base import Analyser
 from empathic.store.base import Store
 from empathic.types import Document, DocumentKind, QuarantinedRow, QuarantineReason, Score
@@ -77,6 +79,19 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert [round(q.score, 2) for q in top] == [0.9, 0.1], top
         low = store.top_quotes("a", "x", 1, highest=False, kind=DocumentKind.COMMENT)
         assert [round(q.score, 2) for q in low] == [-0.5]
+        sums = store.score_sums("a", ["x"], by="kind")
+        assert sums["comment"]["x"][0] == 2 and math.isclose(sums["comment"]["x"][1], 0.4), sums
+        by_month = store.score_sums("a", ["x"], by="period")
+        assert set(by_month) == {"2025-01", "2025-02"} and by_month["2025-02"]["x"] == (1, 0.9), by_month
+        vecs = np.arange(6, dtype=np.float32).reshape(3, 2)
+        store.write_embeddings("enc", ids, vecs)
+        store.write_embeddings("enc", ids[:1], np.array([[9.0, 9.0]], dtype=np.float32))  # replaces
+        got_ids, got = store.embeddings("enc")
+        assert got_ids == sorted(ids) and got.dtype == np.float32 and got.shape == (3, 2)
+        assert got[got_ids.index(ids[0])].tolist() == [9.0, 9.0]
+        some_ids, some = store.embeddings("enc", [ids[2], ids[1]])
+        assert some_ids == [ids[2], ids[1]] and some.tolist() == [[4.0, 5.0], [2.0, 3.0]]
+        assert store.embeddings("other")[0] == []
         periods = {(p.period, p.kind.value): p.count for p in store.counts_by_period()}
         assert periods == {("2025-01", "post"): 1, ("2025-01", "comment"): 1, ("2025-02", "comment"): 1}, periods
         q = store.quarantined()
@@ -115,3 +130,36 @@ def check_analyser(analyser: Analyser, texts: list[str] | None = None) -> dict[s
     assert [dict(a) for a in again] == [dict(b) for b in out], "analyse must be deterministic"
     assert analyser.analyse([]) == [], "an empty batch gives an empty result"
     return {"texts": len(texts)}
+
+
+def check_emotion_model(model: Any) -> None:
+    """Behaviour every emotion model must show: ``[n, 28]`` probabilities, deterministic, robust inputs."""
+    from empathic.analyse.emotion.models import EmotionModel
+    from empathic.analyse.emotion.taxonomy import LABELS, NEUTRAL
+
+    assert isinstance(model, EmotionModel), "does not implement the EmotionModel protocol"
+    texts = [
+        "I love this so much, thank you!",
+        "",
+        "   ",
+        "😍😍😍",
+        "This is " + "really " * 3000 + "bad.",
+        "Ok.",
+        "Why would anyone buy this?",
+    ]
+    pred = model.predict(texts)
+    p = np.asarray(pred.probs)
+    assert tuple(pred.labels) == LABELS and p.shape == (len(texts), 28), p.shape
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.isfinite(p)), "probabilities must be in [0, 1]"
+    assert p[1, NEUTRAL] == 1.0 and p[2, NEUTRAL] == 1.0, "empty text is neutral"
+    if pred.embeddings is not None:
+        e = np.asarray(pred.embeddings)
+        assert e.shape[0] == len(texts) and e.ndim == 2 and np.all(np.isfinite(e))
+        assert not np.any(e[1]), "empty text has a zero embedding"
+    again = np.asarray(model.predict_proba(texts))
+    assert np.allclose(again, p, atol=1e-6), "predictions must be deterministic"
+    alone = np.asarray(model.predict_proba(texts[:1]))
+    assert np.allclose(alone[0], p[0], atol=1e-4), "a text's scores must not depend on its batch"
+    assert np.asarray(model.predict_proba([])).shape == (0, 28)
+    t = np.asarray(model.thresholds)
+    assert t.shape == (28,), "one threshold per label"

@@ -1,0 +1,227 @@
+"""Emotion model backends behind one protocol: ``vader`` (light), ``minilm-heads``, ``minilm-finetuned``.
+
+Model files are the project's own artifacts, shipped inside the package under
+``analyse/emotion/assets/<name>/`` with a ``manifest.json`` (labels, thresholds, sha256 of every
+file) and a model card. Every file's sha256 is checked when a model loads.
+
+>>> m = VaderEmotion()
+>>> p = m.predict_proba(["I love it", "I hate it"])
+>>> p.shape, bool(p[0, LABELS.index("joy")] > p[1, LABELS.index("joy")])
+((2, 28), True)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from empathic.analyse.emotion.runner import OnnxEncoder, verify
+from empathic.analyse.emotion.taxonomy import LABELS, NEUTRAL, SENTIMENT
+from empathic.errors import AnalysisError
+from empathic.types import EmotionPrediction
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+@runtime_checkable
+class EmotionModel(Protocol):
+    """Texts → ``[n, 28]`` GoEmotions label probabilities (plus embeddings where there is an encoder)."""
+
+    name: str
+    labels: tuple[str, ...]
+
+    @property
+    def thresholds(self) -> np.ndarray: ...
+
+    def predict(self, texts: Sequence[str]) -> EmotionPrediction: ...
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def aggregate(rows: np.ndarray, owner: np.ndarray, n: int, *, reduce: str) -> np.ndarray:
+    """Combine chunk rows per text: ``max``, ``min`` or ``mean`` (token weighting done by caller)."""
+    out = np.full((n, rows.shape[1]), np.nan if reduce != "mean" else 0.0, dtype=np.float64)
+    if reduce == "max":
+        np.fmax.at(out, owner, rows)
+    elif reduce == "min":
+        np.fmin.at(out, owner, rows)
+    else:
+        np.add.at(out, owner, rows)
+    return np.nan_to_num(out)
+
+
+def _empty_mask(texts: Sequence[str]) -> np.ndarray:
+    return np.array([not (t or "").strip() for t in texts], dtype=bool)
+
+
+class _OnnxEmotion:
+    """Shared machinery: manifest, integrity check, chunked encoding, per-text aggregation."""
+
+    name = ""
+    labels = LABELS
+
+    def __init__(self, path: Path | None = None, *, threads: int | None = None, batch_size: int = 1) -> None:
+        """``batch_size`` 1 keeps each text's scores independent of its neighbours: int8 dynamic
+        quantisation takes activation scales over the whole input tensor, so in a batch the other
+        texts (and padding) would shift a text's probabilities by up to ~0.15."""
+        self.path = Path(path) if path else ASSETS / self.asset
+        manifest_file = self.path / "manifest.json"
+        if not manifest_file.exists():
+            raise AnalysisError(
+                f"Emotion model {self.name!r} has no manifest at {manifest_file}.",
+                hint="Reinstall empathic, or train it: empathic train emotion --out DIR.",
+            )
+        self.manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        if tuple(self.manifest["labels"]) != LABELS:
+            raise AnalysisError(f"Model {self.name!r} has labels in an unexpected order.")
+        for file, digest in self.manifest["sha256"].items():
+            verify(self.path / file, digest)
+        self.threads = threads
+        self.batch_size = batch_size
+
+    asset = ""
+
+    @cached_property
+    def thresholds(self) -> np.ndarray:
+        return np.asarray(self.manifest["thresholds"], dtype=np.float64)
+
+    def _encoder(self, file: str, outputs: Sequence[str]) -> OnnxEncoder:
+        return OnnxEncoder(
+            self.path / file,
+            self.path / "tokenizer.json",
+            outputs=outputs,
+            max_length=int(self.manifest.get("max_length", 128)),
+            batch_size=self.batch_size,
+            threads=self.threads,
+        )
+
+    def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per chunk row: label probabilities, embeddings, owner index, token counts."""
+        raise NotImplementedError
+
+    def predict(self, texts: Sequence[str]) -> EmotionPrediction:
+        n = len(texts)
+        if n == 0:
+            return EmotionPrediction(LABELS, np.zeros((0, 28)), np.zeros((0, 384)), self.embedding_model)
+        probs_rows, emb_rows, owner, tokens = self._rows(texts)
+        probs = aggregate(probs_rows, owner, n, reduce="max")
+        # a text is neutral only as far as all its parts are
+        probs[:, NEUTRAL] = aggregate(probs_rows[:, [NEUTRAL]], owner, n, reduce="min")[:, 0]
+        weights = tokens[:, None]
+        emb = aggregate(emb_rows * weights, owner, n, reduce="mean") / aggregate(weights, owner, n, reduce="mean")
+        empty = _empty_mask(texts)
+        probs[empty] = 0.0
+        probs[empty, NEUTRAL] = 1.0
+        emb[empty] = 0.0
+        return EmotionPrediction(LABELS, probs, emb.astype(np.float32), self.embedding_model)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.predict(texts).probs
+
+    embedding_model: str | None = None
+
+
+class FinetunedEmotion(_OnnxEmotion):
+    """all-MiniLM-L6-v2 fine-tuned on GoEmotions train, int8 ONNX (the default)."""
+
+    name = "minilm-finetuned"
+    asset = "minilm-goemotions-v1"
+    embedding_model = "minilm-goemotions-v1"
+
+    @cached_property
+    def _enc(self) -> OnnxEncoder:
+        return self._encoder(self.manifest["model_file"], ("logits", "embedding"))
+
+    def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        chunks = self._enc.chunk(texts)
+        out = self._enc.run(chunks)
+        return _sigmoid(out["logits"].astype(np.float64)), out["embedding"], chunks.owner, chunks.tokens
+
+
+class HeadsEmotion(_OnnxEmotion):
+    """The original all-MiniLM-L6-v2 encoder (int8 ONNX), frozen, with logistic heads per label."""
+
+    name = "minilm-heads"
+    asset = "minilm-l6-v2-encoder"
+    embedding_model = "all-minilm-l6-v2"
+
+    @cached_property
+    def _enc(self) -> OnnxEncoder:
+        return self._encoder(self.manifest["model_file"], ("embedding",))
+
+    @cached_property
+    def _heads(self) -> tuple[np.ndarray, np.ndarray]:
+        data = np.load(self.path / self.manifest["heads_file"])
+        return data["W"].astype(np.float64), data["b"].astype(np.float64)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Generic sentence embeddings (mean-pooled, L2-normalised) for similarity work."""
+        emb = self.predict(texts).embeddings
+        norm = np.linalg.norm(emb, axis=1, keepdims=True)
+        norm[norm == 0] = 1.0
+        return emb / norm
+
+    def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        chunks = self._enc.chunk(texts)
+        emb = self._enc.run(chunks)["embedding"].astype(np.float64)
+        w, b = self._heads
+        unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        return _sigmoid(unit @ w + b), emb, chunks.owner, chunks.tokens
+
+
+class VaderEmotion:
+    """Light backend: VADER sentiment mapped onto the sentiment groups.
+
+    VADER knows polarity only, so every label of the positive group gets P(positive), every
+    label of the negative group P(negative), neutral gets P(neutral); the ambiguous labels get 0.
+    Group-level scores are meaningful; the 28 fine-grained labels are not.
+    """
+
+    name = "vader"
+    labels = LABELS
+    embedding_model = None
+
+    def __init__(self, **_options: object) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self._sia = SentimentIntensityAnalyzer()
+        self._pos = [LABELS.index(x) for x in SENTIMENT["positive"]]
+        self._neg = [LABELS.index(x) for x in SENTIMENT["negative"]]
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        """VADER's own cut-offs: compound >= 0.05 positive, <= -0.05 negative, else neutral."""
+        t = np.full(len(LABELS), 1.01)  # ambiguous labels: VADER cannot tell
+        t[self._pos] = 0.05
+        t[self._neg] = 0.05
+        t[NEUTRAL] = 0.95
+        return t
+
+    @property
+    def group_thresholds(self) -> dict[str, list[float]]:
+        """Group cut-offs matching VADER's: polarity groups at 0.05, neutral at 0.95, surprise never."""
+        return {
+            "ekman": [0.05, 0.05, 0.05, 0.05, 0.05, 1.01, 0.95],
+            "sentiment": [0.05, 0.05, 1.01, 0.95],
+        }
+
+    def predict(self, texts: Sequence[str]) -> EmotionPrediction:
+        probs = np.zeros((len(texts), len(LABELS)))
+        for i, text in enumerate(texts):
+            c = self._sia.polarity_scores(text or "")["compound"]
+            probs[i, self._pos] = max(c, 0.0)
+            probs[i, self._neg] = max(-c, 0.0)
+            probs[i, NEUTRAL] = 1.0 - abs(c)
+        return EmotionPrediction(LABELS, probs, None, None)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.predict(texts).probs
