@@ -116,6 +116,13 @@ def train_emotion(
     json_out: JsonOpt = False,
 ) -> None:
     """Train an emotion model on GoEmotions train, tune thresholds on dev, write an ONNX model + manifest."""
+    import logging
+
+    from rich.logging import RichHandler
+
+    from empathic.cli.render import err
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     if method == "heads":
         from empathic.analyse.emotion.training import train_heads
 

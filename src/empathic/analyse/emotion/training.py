@@ -81,7 +81,16 @@ def train_heads(
     for f in (model_file, "tokenizer.json"):
         if (encoder_dir / f).resolve() != (out / f).resolve():
             shutil.copyfile(encoder_dir / f, out / f)
-    encoder = OnnxEncoder(out / model_file, out / "tokenizer.json", outputs=("embedding",), max_length=128)
+    from empathic.analyse.emotion.models import HeadsEmotion
+
+    # embed exactly as inference will (HeadsEmotion runs the dynamic-int8 encoder one text per call)
+    encoder = OnnxEncoder(
+        out / model_file,
+        out / "tokenizer.json",
+        outputs=("embedding",),
+        max_length=128,
+        batch_size=HeadsEmotion.default_batch_size,
+    )
     train_texts, y_train = read_goemotions(data / "train.tsv")
     dev_texts, y_dev = read_goemotions(data / "dev.tsv")
     X_train = embed(encoder, train_texts, progress=progress)
