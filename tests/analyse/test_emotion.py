@@ -83,3 +83,12 @@ def test_sha256_mismatch_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelIntegrityError) as e:
         FinetunedEmotion(dst)
     assert e.value.code == "EMP601" and "sha256" in e.value.message and "Reinstall" in (e.value.hint or "")
+
+
+def test_sentence_level_scores() -> None:
+    from empathic.analyse.emotion.tasks import sentence_scores
+
+    out = sentence_scores("Thank you so much for the quick refund! But the zip broke after one day, I'm furious.")
+    assert [r["text"][:5] for r in out] == ["Thank", "But t"]
+    assert "gratitude" in out[0]["emotions"]
+    assert {"anger", "annoyance"} & set(out[1]["emotions"])

@@ -43,6 +43,13 @@ def score_texts(texts: Sequence[str], backend: str = DEFAULT_BACKEND, *, top: in
     return out
 
 
+def sentence_scores(text: str, backend: str = DEFAULT_BACKEND) -> list[dict[str, Any]]:
+    """Emotions per sentence of one text (labels over threshold and top 3 per sentence)."""
+    from empathic.analyse.emotion.text import split_sentences
+
+    return score_texts(split_sentences(text), backend)
+
+
 def evaluate_file(path: str | Path, backend: str = DEFAULT_BACKEND) -> dict[str, Any]:
     """Score a GoEmotions-format TSV with the backend's shipped thresholds (no tuning on it)."""
     texts, y = read_goemotions(path)
