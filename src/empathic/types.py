@@ -330,3 +330,43 @@ class EmotionPrediction:
     probs: Any  # numpy.ndarray
     embeddings: Any = None  # numpy.ndarray | None
     embedding_model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorResult:
+    """Emotional echo of responses over a permutation null (see :mod:`empathic.analyse.mirror`).
+
+    ``status`` is ``ok``, ``too_few`` (one item: no CI) or ``no_pairs``; numbers are NaN when absent.
+    """
+
+    items: int
+    responses: int
+    mirror_similarity: float = float("nan")
+    null_similarity: float = float("nan")
+    lift: float = float("nan")
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    p_value: float = float("nan")
+    by_emotion: Mapping[str, Any] = field(default_factory=dict)
+    transfer: Mapping[str, Any] = field(default_factory=dict)
+    status: str = "ok"
+    by: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if x != x else round(x, 6)
+
+        return {
+            "items": self.items,
+            "responses": self.responses,
+            "mirror_similarity": num(self.mirror_similarity),
+            "null_similarity": num(self.null_similarity),
+            "lift": num(self.lift),
+            "ci_low": num(self.ci_low),
+            "ci_high": num(self.ci_high),
+            "p_value": num(self.p_value),
+            "by_emotion": dict(self.by_emotion),
+            "transfer": dict(self.transfer),
+            "status": self.status,
+            "by": {k: v for k, v in self.by.items()},
+        }

@@ -27,6 +27,7 @@ from empathic.types import (
     ColumnMapping,
     DocumentKind,
     IngestSummary,
+    MirrorResult,
     QuarantinedRow,
     WorkspaceStatus,
 )
@@ -108,9 +109,13 @@ class Workspace:
             return jobs.run_analyse(
                 self.store,
                 analysers or self.settings.analyse.analysers,
-                batch_size=self.settings.analyse.batch_size,
+                settings=self.settings.analyse,
                 **options,
             )
+
+    def mirror(self, **options: Any) -> MirrorResult:
+        """Emotional echo of responses; see :func:`empathic.jobs.run_mirror`."""
+        return jobs.run_mirror(self.store, **options)
 
     def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
         """Write the HTML report."""

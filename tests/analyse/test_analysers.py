@@ -52,3 +52,18 @@ def test_analyze_is_incremental(workspace, tmp_path) -> None:
 
 def test_status_lists_configured_analysers_before_first_run(workspace) -> None:
     assert dict(workspace.status().analysed) == {"vader": 0, "emotion": 0}
+
+
+def test_emotion_model_setting_reaches_the_analyser(tmp_path, monkeypatch) -> None:
+    from empathic.workspace import Workspace
+
+    monkeypatch.setenv("EMPATHIC_ANALYSE_EMOTION_MODEL", "vader")
+    ws = Workspace.init(tmp_path / "v")
+    p = tmp_path / "a.csv"
+    p.write_text("id,text\n1,Love it\n")
+    ws.ingest(p, ColumnMapping(text_col="text", id_col="id"), "review")
+    ws.analyze()
+    assert ws.store.embeddings("minilm-goemotions-v1")[0] == [], "the vader backend has no encoder"
+    scores = ws.store.score_matrix("emotion", ["sentiment:positive"], [1])
+    assert scores[0, 0] > 0.5
+    ws.close()

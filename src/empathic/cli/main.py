@@ -22,6 +22,7 @@ from empathic.cli.render import (
     render_analysis,
     render_backends,
     render_ingest,
+    render_mirror,
     render_quarantine,
     render_status,
 )
@@ -177,6 +178,22 @@ def report(
     with Workspace(workspace) as ws:
         path = ws.report(out)
     emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
+
+
+@app.command()
+def mirror(
+    workspace: WorkspaceOpt = Path("."),
+    by: Annotated[str | None, typer.Option(help="Roll up by author, campaign or segment.")] = None,
+    permutations: Annotated[int, typer.Option(help="Permutations for the p-value.")] = 1000,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the CI.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    stratify: Annotated[str, typer.Option(help="Parent attribute that defines null strata (with kind).")] = "channel",
+    json_out: JsonOpt = False,
+) -> None:
+    """Do responses echo the emotion of the content they answer? Lift over a permutation null, with CI."""
+    with Workspace(workspace) as ws:
+        result = ws.mirror(by=by, n_perm=permutations, n_boot=bootstrap, seed=seed, stratify=stratify)
+    render_mirror(result, json_out)
 
 
 @app.command()

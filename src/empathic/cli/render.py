@@ -20,7 +20,7 @@ from rich.table import Table
 
 from empathic.errors import EmpathicError
 from empathic.registry import Entry
-from empathic.types import AnalysisSummary, IngestSummary, QuarantinedRow, WorkspaceStatus
+from empathic.types import AnalysisSummary, IngestSummary, MirrorResult, QuarantinedRow, WorkspaceStatus
 
 out = Console()
 err = Console(stderr=True)
@@ -172,4 +172,33 @@ def render_backends(by_kind: Mapping[str, Sequence[Entry]], json_out: bool) -> N
         t.add_column("origin")
         for e in entries:
             t.add_row(e.name, e.summary, e.origin)
+        out.print(t)
+
+
+def render_mirror(r: MirrorResult, json_out: bool) -> None:
+    if json_out:
+        print_json(r.to_dict())
+        return
+    if r.status == "no_pairs":
+        out.print("No reply links in this workspace (ingest responses with --parent-col).")
+        return
+    out.print(
+        f"{r.items:,} items, {r.responses:,} responses: mirror similarity {r.mirror_similarity:.3f} vs "
+        f"{r.null_similarity:.3f} by chance → lift {r.lift:+.3f} (95% CI {r.ci_low:+.3f} to {r.ci_high:+.3f}, "
+        f"p = {r.p_value:.3g})",
+        highlight=False,
+    )
+    groups = r.by.get("groups", {})
+    if groups:
+        t = Table(title=f"By {r.by['dimension']} (groups with at least {r.by['min_items']} items)")
+        for col in ("group", "items", "lift", "95% CI", "p"):
+            t.add_column(col, justify="left" if col == "group" else "right")
+        for name, g in groups.items():
+            t.add_row(
+                name,
+                str(g["items"]),
+                f"{g['lift']:+.3f}",
+                f"{g['ci_low']:+.3f} to {g['ci_high']:+.3f}",
+                f"{g['p_value']:.3g}",
+            )
         out.print(t)

@@ -81,6 +81,14 @@ class Store(Protocol):
         """Mergeable ``(n, sum)`` of scores per group (``by`` = ``"kind"`` or ``"period"``) and name."""
         ...
 
+    def reply_pairs(self) -> list[tuple[int, int]]:
+        """``(parent doc_id, reply doc_id)`` for every stored reply whose parent is stored (same source)."""
+        ...
+
+    def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
+        """``[len(doc_ids), len(names)]`` float array of stored scores (NaN where missing)."""
+        ...
+
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
     ) -> list[ScoredQuote]: ...

@@ -166,6 +166,22 @@ class MemoryStore:
                 out[g][name] = (n + 1, total + v)
         return out
 
+    def reply_pairs(self) -> list[tuple[int, int]]:
+        pairs = []
+        for doc_id, doc in self._docs.items():
+            if doc.parent_id is not None and (doc.source, doc.parent_id) in self._hash:
+                pairs.append((self._hash[(doc.source, doc.parent_id)][0], doc_id))
+        return sorted(pairs)
+
+    def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
+        out = np.full((len(doc_ids), len(names)), np.nan)
+        for j, name in enumerate(names):
+            values = self._scores.get((analyser, name), {})
+            for i, d in enumerate(doc_ids):
+                if d in values:
+                    out[i, j] = values[d]
+        return out
+
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
     ) -> list[ScoredQuote]:

@@ -345,6 +345,30 @@ class SQLiteStore:
                 out.setdefault(g, {})[name] = (int(n), float(total or 0.0))
         return out
 
+    def reply_pairs(self) -> list[tuple[int, int]]:
+        parent = documents.alias("parent")
+        stmt = (
+            select(parent.c.doc_id, documents.c.doc_id)
+            .join(parent, and_(parent.c.source == documents.c.source, parent.c.source_id == documents.c.parent_id))
+            .order_by(parent.c.doc_id, documents.c.doc_id)
+        )
+        with self.engine.connect() as conn:
+            return [(int(a), int(b)) for a, b in conn.execute(stmt)]
+
+    def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
+        ids = list(doc_ids)
+        row = {d: i for i, d in enumerate(ids)}
+        col = {n: j for j, n in enumerate(names)}
+        out = np.full((len(ids), len(col)), np.nan)
+        stmt = select(scores.c.doc_id, scores.c.name, scores.c.value).where(
+            scores.c.analyser == analyser, scores.c.name.in_(list(col))
+        )
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), _IN_CHUNK):
+                for d, n, v in conn.execute(stmt.where(scores.c.doc_id.in_(ids[i : i + _IN_CHUNK]))):
+                    out[row[d], col[n]] = v
+        return out
+
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
     ) -> list[ScoredQuote]:

@@ -83,6 +83,11 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert sums["comment"]["x"][0] == 2 and math.isclose(sums["comment"]["x"][1], 0.4), sums
         by_month = store.score_sums("a", ["x"], by="period")
         assert set(by_month) == {"2025-01", "2025-02"} and by_month["2025-02"]["x"] == (1, 0.9), by_month
+        post, ann_id = docs[0].doc_id, ann.doc_id
+        third = docs[2].doc_id
+        assert store.reply_pairs() == [(post, ann_id), (post, third)], store.reply_pairs()
+        mat = store.score_matrix("a", ["x", "missing"], [ids[2], 10_000])
+        assert mat.shape == (2, 2) and math.isclose(mat[0, 0], 0.9) and np.isnan(mat[0, 1]) and np.isnan(mat[1, 0])
         vecs = np.arange(6, dtype=np.float32).reshape(3, 2)
         store.write_embeddings("enc", ids, vecs)
         store.write_embeddings("enc", ids[:1], np.array([[9.0, 9.0]], dtype=np.float32))  # replaces
