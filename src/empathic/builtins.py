@@ -33,6 +33,8 @@ BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("report_section", "sentiment", "empathic.report.sections:sentiment", None, "Sentiment distribution, by kind"),
     ("report_section", "emotions", "empathic.report.emotions:emotions", None,
      "Emotion mix by kind, over time, most present emotions, top quotes per emotion"),
+    ("report_section", "mirror", "empathic.report.mirror:mirror", None,
+     "Emotional echo: lift over chance with CI, transfer heat map, lift by emotion"),
     ("report_section", "quotes", "empathic.report.sections:quotes", None, "Most positive and negative quotes"),
     ("report_section", "data_quality", "empathic.report.sections:data_quality", None,
      "Ingest and quarantine summary"),
