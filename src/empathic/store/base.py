@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from empathic import registry
@@ -87,6 +87,14 @@ class Store(Protocol):
 
     def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
         """``[len(doc_ids), len(names)]`` float array of stored scores (NaN where missing)."""
+        ...
+
+    def save_results(self, kind: str, items: Mapping[str, Any]) -> None:
+        """Replace every stored result of ``kind`` by ``items`` (name -> JSON-serialisable payload)."""
+        ...
+
+    def results(self, kind: str) -> dict[str, Any]:
+        """Stored results of ``kind``: name -> payload."""
         ...
 
     def top_quotes(

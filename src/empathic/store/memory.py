@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -40,6 +41,7 @@ class MemoryStore:
         self._scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
         self._runs: list[IngestSummary] = []
         self._emb: dict[str, dict[int, np.ndarray]] = defaultdict(dict)
+        self._results: dict[str, dict[str, Any]] = {}
 
     def write_batch(
         self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
@@ -181,6 +183,12 @@ class MemoryStore:
                 if d in values:
                     out[i, j] = values[d]
         return out
+
+    def save_results(self, kind: str, items: Mapping[str, Any]) -> None:
+        self._results[kind] = {n: json.loads(json.dumps(p)) for n, p in items.items()}
+
+    def results(self, kind: str) -> dict[str, Any]:
+        return dict(sorted(self._results.get(kind, {}).items()))
 
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None

@@ -101,3 +101,12 @@ embeddings = Table(
     Column("dim", Integer, nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float32, little-endian
 )
+
+results = Table(
+    "results",
+    metadata,
+    Column("kind", String(50), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("payload", Text, nullable=False),  # JSON
+    Column("created_at", String(40), nullable=False),
+)

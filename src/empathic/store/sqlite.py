@@ -7,7 +7,7 @@ a PostgreSQL URL later; SQL here stays portable Core expressions.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from empathic.store.records import (
     row_to_doc,
     row_to_quarantine,
 )
-from empathic.store.schema import analysed, documents, embeddings, ingest_runs, quarantine, scores
+from empathic.store.schema import analysed, documents, embeddings, ingest_runs, quarantine, results, scores
 from empathic.types import (
     Document,
     DocumentKind,
@@ -368,6 +368,24 @@ class SQLiteStore:
                 for d, n, v in conn.execute(stmt.where(scores.c.doc_id.in_(ids[i : i + _IN_CHUNK]))):
                     out[row[d], col[n]] = v
         return out
+
+    def save_results(self, kind: str, items: Mapping[str, Any]) -> None:
+        stamp = now_iso()
+        with self.engine.begin() as conn:
+            conn.execute(results.delete().where(results.c.kind == kind))
+            if items:
+                conn.execute(
+                    insert(results),
+                    [
+                        {"kind": kind, "name": n, "payload": json.dumps(p, ensure_ascii=False), "created_at": stamp}
+                        for n, p in items.items()
+                    ],
+                )
+
+    def results(self, kind: str) -> dict[str, Any]:
+        stmt = select(results.c.name, results.c.payload).where(results.c.kind == kind).order_by(results.c.name)
+        with self.engine.connect() as conn:
+            return {n: json.loads(p) for n, p in conn.execute(stmt)}
 
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None

@@ -88,6 +88,10 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert store.reply_pairs() == [(post, ann_id), (post, third)], store.reply_pairs()
         mat = store.score_matrix("a", ["x", "missing"], [ids[2], 10_000])
         assert mat.shape == (2, 2) and math.isclose(mat[0, 0], 0.9) and np.isnan(mat[0, 1]) and np.isnan(mat[1, 0])
+        store.save_results("persona", {"b": {"size": 2}, "a": {"size": 1, "attrs": {"age": "25-34"}}})
+        assert store.results("persona") == {"a": {"size": 1, "attrs": {"age": "25-34"}}, "b": {"size": 2}}
+        store.save_results("persona", {"c": {"size": 3}})
+        assert list(store.results("persona")) == ["c"] and store.results("other") == {}
         vecs = np.arange(6, dtype=np.float32).reshape(3, 2)
         store.write_embeddings("enc", ids, vecs)
         store.write_embeddings("enc", ids[:1], np.array([[9.0, 9.0]], dtype=np.float32))  # replaces
