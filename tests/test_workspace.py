@@ -29,7 +29,9 @@ def test_one_writer_at_a_time(workspace, tmp_path: Path) -> None:
         with pytest.raises(WorkspaceLockedError) as e:
             other.analyze()
         assert e.value.code == "EMP203"
-    assert dict(other.analyze().analysed) == {"vader": 0, "emotion": 0}, "the lock is released afterwards"
+    assert dict(other.analyze().analysed) == {"vader": 0, "emotion": 0, "embedding": 0}, (
+        "the lock is released afterwards"
+    )
     other.close()
 
 

@@ -6,7 +6,7 @@ e.g. ``EMPATHIC_INGEST_CHUNK_SIZE=5000``. Values are validated on load and a bad
 
 >>> s = Settings.from_mapping({"ingest": {"chunk_size": 500}})
 >>> s.ingest.chunk_size, s.analyse.analysers
-(500, ('vader', 'emotion'))
+(500, ('vader', 'emotion', 'embedding'))
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class IngestSettings:
 
 @dataclass(frozen=True)
 class AnalyseSettings:
-    analysers: tuple[str, ...] = ("vader", "emotion")
+    analysers: tuple[str, ...] = ("vader", "emotion", "embedding")
     batch_size: int = 256
     emotion_model: str = "minilm-finetuned"  # backend of the `emotion` analyser (see `empathic backends`)
     threads: int = 0  # inference threads; 0 = up to 2 (the cores the project is sized for)
@@ -209,7 +209,7 @@ max_text_chars = 20000   # longer texts are quarantined as text_too_long
 encoding = "utf-8"       # undecodable bytes are quarantined as invalid_encoding, never dropped
 
 [analyse]
-analysers = ["vader", "emotion"]  # see `empathic backends` for the available names
+analysers = ["vader", "emotion", "embedding"]  # see `empathic backends` for the available names
 batch_size = 256
 emotion_model = "minilm-finetuned"  # backend of the `emotion` analyser
 threads = 0              # inference threads; 0 = up to 2

@@ -14,7 +14,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from empathic.analyse.base import EmbeddingAnalyser, get_analyser
-from empathic.analyse.from_store import mirror_from_store
+from empathic.analyse.from_store import (
+    drivers_from_store,
+    mirror_from_store,
+    needs_from_store,
+    personas_from_store,
+    themes_from_store,
+)
 from empathic.config import AnalyseSettings, Settings
 from empathic.errors import AnalysisError
 from empathic.ingest import default_source, iter_batches
@@ -174,3 +180,7 @@ def build_report(
 
 
 run_mirror = mirror_from_store  # the job is the store-backed analysis itself
+run_themes = themes_from_store
+run_needs = needs_from_store
+run_drivers = drivers_from_store
+run_personas = personas_from_store

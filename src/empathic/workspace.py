@@ -25,10 +25,15 @@ from empathic.store import Store, open_store
 from empathic.types import (
     AnalysisSummary,
     ColumnMapping,
+    DesignIdea,
     DocumentKind,
+    DriverEffect,
     IngestSummary,
     MirrorResult,
+    NeedSentence,
+    Persona,
     QuarantinedRow,
+    Theme,
     WorkspaceStatus,
 )
 
@@ -116,6 +121,23 @@ class Workspace:
     def mirror(self, **options: Any) -> MirrorResult:
         """Emotional echo of responses; see :func:`empathic.jobs.run_mirror`."""
         return jobs.run_mirror(self.store, **options)
+
+    def themes(self, **options: Any) -> list[Theme]:
+        """Themes of the customer voice; see :func:`empathic.analyse.from_store.themes_from_store`."""
+        return jobs.run_themes(self.store, **options)
+
+    def needs(self, **options: Any) -> tuple[list[NeedSentence], list[DesignIdea]]:
+        """Need sentences and the design-idea backlog."""
+        return jobs.run_needs(self.store, **options)
+
+    def drivers(self, **options: Any) -> list[DriverEffect]:
+        """Key drivers of a target (rating, recommendation)."""
+        return jobs.run_drivers(self.store, **options)
+
+    def personas(self, **options: Any) -> list[Persona]:
+        """Audience personas (stored, so later stages can target them by name)."""
+        with self.writing():
+            return jobs.run_personas(self.store, **options)
 
     def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
         """Write the HTML report."""

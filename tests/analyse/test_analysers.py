@@ -37,13 +37,13 @@ def test_analyze_is_incremental(workspace, tmp_path) -> None:
     m = ColumnMapping(text_col="text", id_col="id")
     workspace.ingest(p, m, "review")
     first = workspace.analyze()
-    assert dict(first.analysed) == {"vader": 2, "emotion": 2}
-    assert dict(workspace.analyze().analysed) == {"vader": 0, "emotion": 0}
+    assert dict(first.analysed) == {"vader": 2, "emotion": 2, "embedding": 2}
+    assert dict(workspace.analyze().analysed) == {"vader": 0, "emotion": 0, "embedding": 0}
     p.write_text("id,text\n1,Love it\n2,Hate it\n3,It is fine\n")
     workspace.ingest(p, m, "review")
     third = workspace.analyze()
-    assert dict(third.analysed) == {"vader": 1, "emotion": 1}
-    assert dict(third.already_done) == {"vader": 2, "emotion": 2}
+    assert dict(third.analysed) == {"vader": 1, "emotion": 1, "embedding": 1}
+    assert dict(third.already_done) == {"vader": 2, "emotion": 2, "embedding": 2}
     st = workspace.status()
     assert st.analysed["vader"] == 3 and st.unanalysed["vader"] == 0 and st.unanalysed["emotion"] == 0
     ids, vectors = workspace.store.embeddings("minilm-goemotions-v1")
@@ -51,7 +51,7 @@ def test_analyze_is_incremental(workspace, tmp_path) -> None:
 
 
 def test_status_lists_configured_analysers_before_first_run(workspace) -> None:
-    assert dict(workspace.status().analysed) == {"vader": 0, "emotion": 0}
+    assert dict(workspace.status().analysed) == {"vader": 0, "emotion": 0, "embedding": 0}
 
 
 def test_emotion_model_setting_reaches_the_analyser(tmp_path, monkeypatch) -> None:

@@ -50,11 +50,13 @@ def test_json_flow_init_ingest_analyze_status_quarantine_report(capsys, tmp_path
         "by_reason": {"empty_text": 1},
     }
     code, out, _ = run(capsys, "analyze", "-w", ws, "--json")
-    assert code == 0 and json.loads(out)["analysed"] == {"vader": 2, "emotion": 2}
+    assert code == 0 and json.loads(out)["analysed"] == {"vader": 2, "emotion": 2, "embedding": 2}
     code, out, _ = run(capsys, "status", "-w", ws, "--json")
     status = json.loads(out)
-    assert status["by_kind"] == {"review": 2} and status["analysed"] == {"vader": 2, "emotion": 2}
-    assert status["unanalysed"] == {"vader": 0, "emotion": 0} and status["quarantined_by_reason"] == {"empty_text": 1}
+    assert status["by_kind"] == {"review": 2} and status["analysed"] == {"vader": 2, "emotion": 2, "embedding": 2}
+    assert status["unanalysed"] == {"vader": 0, "emotion": 0, "embedding": 0} and status["quarantined_by_reason"] == {
+        "empty_text": 1
+    }
     code, out, _ = run(capsys, "quarantine", "-w", ws, "--json")
     rows = json.loads(out)["rows"]
     assert code == 0 and rows[0]["reason"] == "empty_text" and rows[0]["raw"] == "2,,3\n" and rows[0]["line"] == 3

@@ -6,13 +6,14 @@ jobs, reports and the API share.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from empathic.errors import AnalysisError
 from empathic.store import Store
-from empathic.types import Document, MirrorResult
+from empathic.types import DesignIdea, Document, DriverEffect, MirrorResult, NeedSentence, Persona, Theme
 
 MIRROR_BY = ("author", "campaign", "segment")
 
@@ -106,3 +107,156 @@ def mirror_from_store(
             )
         }
     return replace(result, by={"dimension": by, "min_items": min_items, "groups": rollup})
+
+
+# -- voice of the customer ------------------------------------------------------------------------------------------
+
+CUSTOMER_KINDS = ("review", "comment", "testimonial", "survey")
+EKMAN_NAMES = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
+GENERIC_EMBEDDING = "all-minilm-l6-v2"
+
+
+def customer_documents(store: Store, kinds: Sequence[str] = CUSTOMER_KINDS) -> list[Document]:
+    """Customer-voice documents (reviews, comments, testimonials, surveys), in storage order."""
+    return [d for d in store.iter_documents() if d.kind.value in kinds]
+
+
+def ekman_mix(store: Store, doc_ids: Sequence[int]) -> np.ndarray:
+    """``[n, 7]`` Ekman group probabilities from the stored ``emotion`` scores (NaN where missing)."""
+    return store.score_matrix("emotion", [f"ekman:{g}" for g in EKMAN_NAMES], list(doc_ids))
+
+
+def themes_from_store(
+    store: Store, *, n_themes: int | None = None, min_theme_size: int = 10, seed: int = 0
+) -> list[Theme]:
+    """Themes of the customer voice from the stored generic embeddings (``embedding`` analyser)."""
+    from empathic.analyse.themes import ThemeModel
+
+    docs = {d.doc_id: d for d in customer_documents(store)}
+    ids, vectors = store.embeddings(GENERIC_EMBEDDING, list(docs))
+    if not ids:
+        raise AnalysisError(
+            "No sentence embeddings are stored for the customer documents.",
+            hint="Add 'embedding' to analyse.analysers (it is in the default) and run `empathic analyze`.",
+        )
+    texts = [docs[i].text for i in ids]
+    model = ThemeModel(n_themes=n_themes, min_theme_size=min_theme_size, seed=seed).fit(vectors, texts)
+    ekman = ekman_mix(store, ids)
+    return model.summarise(
+        ids,
+        texts,
+        [docs[i].rating for i in ids],
+        None if np.isnan(ekman).all() else np.nan_to_num(ekman),
+        [docs[i].created_at[:7] if docs[i].created_at else None for i in ids],
+    )
+
+
+def needs_from_store(store: Store, *, top: int = 20) -> tuple[list[NeedSentence], list[DesignIdea]]:
+    """Need / pain-point / wish / suggestion sentences of the customer voice and the design-idea backlog."""
+    from empathic.analyse.needs import build_backlog, detect_needs
+
+    docs = customer_documents(store)
+    found = [n for d in docs for n in detect_needs(d.doc_id or 0, d.text)]
+    ids = [d.doc_id or 0 for d in docs]
+    mix = np.nan_to_num(ekman_mix(store, ids))
+    info = {
+        d.doc_id or 0: (d.product, d.rating, dict(zip(EKMAN_NAMES, map(float, row), strict=True)))
+        for d, row in zip(docs, mix, strict=True)
+    }
+    return found, build_backlog(found, info, top=top)
+
+
+def _target_value(doc: Document, target: str) -> float | None:
+    if target == "rating":
+        return doc.rating
+    raw = doc.attrs.get(target)
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def drivers_from_store(
+    store: Store, *, target: str = "rating", with_themes: bool = True, seed: int = 0
+) -> list[DriverEffect]:
+    """Which emotions (and themes) move ``target`` (``rating`` or a numeric attribute such as ``Recommended IND``)."""
+    from empathic.analyse.drivers import DriverModel
+
+    docs = [d for d in customer_documents(store) if _target_value(d, target) is not None]
+    if len(docs) < 30:
+        raise AnalysisError(
+            f"Only {len(docs)} customer documents have a value for {target!r}; at least 30 are needed.",
+            hint="Use --target rating (ingest with --rating-col) or the name of a numeric attribute column.",
+        )
+    ids = [d.doc_id or 0 for d in docs]
+    emo = ekman_mix(store, ids)[:, :6]  # neutral is the reference level
+    if np.isnan(emo).all():
+        raise AnalysisError("No emotion scores are stored.", hint="Run `empathic analyze` first.")
+    columns, names, kinds = [emo], [f"emotion:{g}" for g in EKMAN_NAMES[:6]], ["emotion"] * 6
+    if with_themes and store.embeddings(GENERIC_EMBEDDING, ids[:1])[0]:
+        themes = [t for t in themes_from_store(store, seed=seed) if t.theme_id >= 0][:8]
+        member = {d: t.label for t in themes for d in t.doc_ids}
+        for t in themes[1:]:  # the largest theme is the reference level
+            columns.append(np.array([[1.0 if member.get(i) == t.label else 0.0] for i in ids]))
+            names.append(f"theme:{t.label}")
+            kinds.append("theme")
+    X = np.concatenate(columns, axis=1)
+    y = np.array([_target_value(d, target) for d in docs], dtype=np.float64)
+    return list(DriverModel(target=target).fit(X, y, names, kinds).effects_)
+
+
+PERSONA_DIMENSIONS = ("age_band", "Age", "region", "customer_type", "Department Name", "department", "segment")
+
+
+def personas_from_store(
+    store: Store, *, dimensions: Sequence[str] | None = None, min_size: int = 20, save: bool = True
+) -> list[Persona]:
+    """Audience segments from author attributes and their own words; stored under results kind ``persona``."""
+    from empathic.analyse.personas import build_personas
+
+    docs = customer_documents(store)
+    if not docs:
+        raise AnalysisError("No customer documents in this workspace.", hint="Ingest reviews or comments first.")
+    if dimensions is None:
+        present = [dim for dim in PERSONA_DIMENSIONS if sum(dim in d.attrs for d in docs) >= 0.5 * len(docs)]
+        dimensions = present[:2]
+    if not dimensions:
+        raise AnalysisError(
+            "No author attribute is common enough to segment by.",
+            hint=f"Pass --dimensions with attribute names (looked for: {', '.join(PERSONA_DIMENSIONS)}).",
+        )
+    ids = [d.doc_id or 0 for d in docs]
+    mix = ekman_mix(store, ids)
+    emotion = {
+        i: dict(zip(EKMAN_NAMES, map(float, row), strict=True))
+        for i, row in zip(ids, mix, strict=True)
+        if not np.isnan(row).any()
+    }
+    needs_found, backlog = needs_from_store(store)
+    idea_of = {d: idea.idea for idea in backlog for d in idea.doc_ids}
+    needs: dict[int, list[str]] = {}
+    for n in needs_found:
+        if n.doc_id in idea_of:
+            needs.setdefault(n.doc_id, []).append(idea_of[n.doc_id])
+    personas = build_personas(
+        [(i, dict(d.attrs)) for i, d in zip(ids, docs, strict=True)],
+        dimensions=dimensions,
+        min_size=min_size,
+        emotion=emotion or None,
+        needs=needs or None,
+    )
+    if save:
+        store.save_results("persona", {p.name: _persona_payload(p) for p in personas})
+    return personas
+
+
+def _persona_payload(p: Persona) -> dict[str, object]:
+    return {
+        "size": p.size,
+        "attributes": dict(p.attributes),
+        "top_needs": list(p.top_needs),
+        "top_themes": list(p.top_themes),
+        "emotion_profile": dict(p.emotion_profile),
+        "quote_ids": list(p.quote_ids),
+        "doc_ids": list(p.doc_ids),
+    }

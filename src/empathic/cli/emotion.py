@@ -14,7 +14,7 @@ emotion_app = typer.Typer(
     help="Fine-grained emotion (GoEmotions' 28 labels): score, evaluate, benchmark.", no_args_is_help=True
 )
 train_app = typer.Typer(
-    help="Train the project's own models (needs: pip install 'empathic[train]').", no_args_is_help=True
+    help="Train the project's own models (fine-tuning needs the train extra).", no_args_is_help=True
 )
 
 BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Emotion model (see `empathic backends`).")]

@@ -26,6 +26,7 @@ from empathic.cli.render import (
     render_quarantine,
     render_status,
 )
+from empathic.cli.voc import register as register_voc
 from empathic.errors import EmpathicError
 from empathic.types import ColumnMapping, DocumentKind
 from empathic.workspace import Workspace
@@ -39,6 +40,7 @@ app = typer.Typer(
 )
 
 app.add_typer(emotion_app, name="emotion")
+register_voc(app)
 app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[

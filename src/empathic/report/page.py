@@ -13,7 +13,19 @@ from empathic.config import Settings
 from empathic.errors import ReportError
 from empathic.store import Store
 
-DEFAULT_SECTIONS = ("overview", "volume", "sentiment", "emotions", "mirror", "quotes", "data_quality")
+DEFAULT_SECTIONS = (
+    "overview",
+    "volume",
+    "sentiment",
+    "emotions",
+    "mirror",
+    "themes",
+    "needs",
+    "drivers",
+    "personas",
+    "quotes",
+    "data_quality",
+)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def _cards(items: list[tuple[str, str]]) -> str:
     )
 
 
-def _table(head: list[str], rows: list[list[object]], numeric: set[int] | None = None) -> str:
+def table(head: list[str], rows: list[list[object]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
     th = "".join(f"<th>{esc(h)}</th>" for h in head)
     body = "".join(
@@ -154,7 +154,7 @@ def sentiment(ctx: ReportContext) -> Section | None:
                 f"{neg / n:.0%}",
             ]
         )
-    table = _table(
+    kind_table = table(
         ["kind", "n", "mean compound", "95% CI", "positive", "neutral", "negative"],
         rows,
         numeric={1, 2, 4, 5, 6},
@@ -175,7 +175,7 @@ def sentiment(ctx: ReportContext) -> Section | None:
         "sentiment",
         "Sentiment",
         f'<div class="grid"><div>{dist}</div><div>{donut}</div></div>'
-        f'<div class="grid"><div>{stacked}</div><div>{table}</div></div>',
+        f'<div class="grid"><div>{stacked}</div><div>{kind_table}</div></div>',
         lead=lead,
     )
 
@@ -240,7 +240,7 @@ def data_quality(ctx: ReportContext) -> Section | None:
         ]
         for r in runs
     ]
-    html = _table(["file", "kind", "source", "read", "stored", "skipped", "quarantined"], rows, numeric={3, 4, 5, 6})
+    html = table(["file", "kind", "source", "read", "stored", "skipped", "quarantined"], rows, numeric={3, 4, 5, 6})
     if st.quarantined:
         reasons = sorted(st.quarantined_by_reason, key=lambda r: -st.quarantined_by_reason[r])
         chart = bar_chart(
@@ -251,7 +251,7 @@ def data_quality(ctx: ReportContext) -> Section | None:
         )
         html += f'<div class="grid"><div>{chart}</div><div></div></div>'
         examples = store.quarantined(limit=8)
-        html += _table(
+        html += table(
             ["source", "line", "reason", "detail", "raw content"],
             [[q.source, q.row_number, q.reason.value, q.detail, q.raw[:300]] for q in examples],
         )
