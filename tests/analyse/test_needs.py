@@ -111,3 +111,10 @@ def test_fixture_accuracy_does_not_regress() -> None:
     micro, any_need = result["micro"], result["any_need"]
     assert micro["precision"] >= 0.768 - 0.05 and micro["recall"] >= 0.387 - 0.05
     assert any_need["precision"] >= 0.929 - 0.05 and any_need["recall"] >= 0.469 - 0.05
+
+
+def test_head_word_fallback_skips_stop_words_before_singularising() -> None:
+    from empathic.analyse.needs import idea_for
+
+    need = NeedSentence(1, "Returned this.", NeedKind.PAIN_POINT, 0.5, "returned")
+    assert not idea_for(need).startswith("thi ")

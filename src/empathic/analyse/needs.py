@@ -289,7 +289,7 @@ def _lemma(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
         return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
@@ -314,8 +314,8 @@ def idea_for(need: NeedSentence) -> str:
             found.append((not after, abs(m.start() - cue_end), order, want_idea if want else pain_idea))
     if found:
         return min(found)[3]
-    words = [_lemma(w) for w in _TOKEN.findall(low[cue_end:]) + _TOKEN.findall(low[:cue_end])[::-1]]
-    head = next((w for w in words if len(w) > 2 and w not in _STOP), "other")
+    words = _TOKEN.findall(low[cue_end:]) + _TOKEN.findall(low[:cue_end])[::-1]
+    head = next((_lemma(w) for w in words if len(w) > 2 and w not in _STOP), "other")
     return f"{head} ({need.kind.value.replace('_', ' ')})"
 
 
