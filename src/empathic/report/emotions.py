@@ -6,6 +6,7 @@ mean probabilities, i.e. the expected share of documents showing each emotion.
 
 from __future__ import annotations
 
+from empathic.analyse.emotion.taxonomy import LABELS
 from empathic.report.charts import bar_chart, line_chart, stacked_bar_chart
 from empathic.report.page import ReportContext, Section, esc
 from empathic.report.sections import CUSTOMER_KINDS, month_range, quotable
@@ -13,11 +14,7 @@ from empathic.types import DocumentKind
 
 EKMAN = ("joy", "surprise", "sadness", "anger", "fear", "disgust", "neutral")
 EKMAN_COLORS = ("#009E73", "#56B4E9", "#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#BBBBBB")
-EMOTIONS = (
-    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity", "desire",
-    "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear", "gratitude", "grief", "joy",
-    "love", "nervousness", "optimism", "pride", "realization", "relief", "remorse", "sadness", "surprise",
-)  # fmt: skip
+EMOTIONS = tuple(label for label in LABELS if label != "neutral")
 
 
 def _means(sums: dict[str, dict[str, tuple[int, float]]], group: str, names: tuple[str, ...]) -> list[float]:

@@ -9,11 +9,9 @@ from __future__ import annotations
 from empathic.analyse.from_store import drivers_from_store, needs_from_store, personas_from_store, themes_from_store
 from empathic.errors import AnalysisError
 from empathic.report.charts import bar_chart, stacked_bar_chart
+from empathic.report.emotions import EKMAN, EKMAN_COLORS
 from empathic.report.page import ReportContext, Section, esc
 from empathic.report.sections import table
-
-EKMAN = ("joy", "surprise", "sadness", "anger", "fear", "disgust", "neutral")
-EKMAN_COLORS = ("#009E73", "#56B4E9", "#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#BBBBBB")
 
 
 def _text(ctx: ReportContext, doc_id: int) -> str:
