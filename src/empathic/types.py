@@ -452,3 +452,730 @@ class Persona:
     emotion_profile: Mapping[str, float] = field(default_factory=dict)
     quote_ids: tuple[int, ...] = ()
     doc_ids: tuple[int, ...] = ()
+
+
+# -- relate: persona-matched testimonials (issue 5) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a testimonial should speak to: author-attribute filters and, optionally, a stored persona.
+
+    ``doc_ids`` are the audience's own documents and ``needs`` its top needs (filled from the
+    persona), used for semantic closeness. :meth:`parse` reads the CLI form.
+
+    >>> Audience.parse("age_band=25-34, region=west").attributes["region"]
+    'west'
+    """
+
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    persona: str | None = None
+    doc_ids: tuple[int, ...] = ()
+    needs: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attributes", _frozen_map(self.attributes))
+
+    @classmethod
+    def parse(cls, spec: str) -> Audience:
+        """``"age_band=25-34,region=west"`` → an audience with those attribute filters."""
+        attrs: dict[str, str] = {}
+        for part in (p.strip() for p in spec.split(",")):
+            if not part:
+                continue
+            key, sep, value = part.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ValueError(f"Audience filters look like 'age_band=25-34,region=west'. Got {part!r} in {spec!r}.")
+            attrs[key.strip()] = value.strip()
+        if not attrs:
+            raise ValueError(f"The audience {spec!r} names no attribute; use e.g. 'age_band=25-34,region=west'.")
+        return cls(attributes=attrs)
+
+    @property
+    def label(self) -> str:
+        return self.persona or ", ".join(f"{k}={v}" for k, v in self.attributes.items()) or "everyone"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"persona": self.persona, "attributes": dict(self.attributes), "needs": list(self.needs),
+                "themes": list(self.themes), "documents": len(self.doc_ids)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RankedTestimonial:
+    """A consented customer story ranked for an audience, with its explained score.
+
+    ``components`` (relatability, resonance, specificity, authenticity, ...) are each in [0, 1];
+    ``score`` is their weighted sum. ``highlight`` is the sentence of ``text`` (verbatim) that
+    speaks most to the audience; ``flags`` are authenticity warnings (``near_duplicate``,
+    ``templated``, ``rating_mismatch``, ``burst``). Only consented documents can be ranked:
+    ``consent`` must be True, anything else raises (the consent gate, enforced by the type).
+    """
+
+    doc_id: int
+    source_id: str
+    text: str
+    score: float
+    components: Mapping[str, float]
+    consent: bool
+    kind: DocumentKind = DocumentKind.TESTIMONIAL
+    source: str = ""
+    author: str | None = None
+    product: str | None = None
+    rating: float | None = None
+    created_at: str | None = None
+    incentivised: bool = False
+    attrs: Mapping[str, str] = field(default_factory=dict)
+    highlight: str = ""
+    flags: tuple[str, ...] = ()
+    rank: int = 0
+
+    def __post_init__(self) -> None:
+        if self.consent is not True:
+            raise ValueError(f"Document {self.doc_id} ({self.source_id}) has no recorded consent; it cannot be ranked.")
+        object.__setattr__(self, "components", _frozen_map(self.components))
+        object.__setattr__(self, "attrs", _frozen_map(self.attrs))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "source_id": self.source_id,
+            "kind": self.kind.value,
+            "text": self.text,
+            "highlight": self.highlight,
+            "score": round(self.score, 6),
+            "components": {k: round(v, 6) for k, v in self.components.items()},
+            "author": self.author,
+            "product": self.product,
+            "rating": self.rating,
+            "created_at": self.created_at,
+            "consent": self.consent,
+            "incentivised": self.incentivised,
+            "attrs": dict(self.attrs),
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedTestimonial:
+    """A candidate that was not returned and why (``reason``: ``consent_false``, ``consent_unknown``, ...)."""
+
+    doc_id: int
+    source_id: str
+    reason: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "source_id": self.source_id, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class TestimonialRanking:
+    """The ranked testimonials for one audience, and every candidate left out with its reason."""
+
+    __test__ = False  # not a pytest test class
+
+    audience: Audience
+    results: tuple[RankedTestimonial, ...]
+    excluded: tuple[ExcludedTestimonial, ...] = ()
+    ranker: str = ""
+    candidates: int = 0
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", _frozen_map(self.weights))
+
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "audience": self.audience.to_dict(),
+            "ranker": self.ranker,
+            "candidates": self.candidates,
+            "weights": dict(self.weights),
+            "results": [r.to_dict() for r in self.results],
+            "excluded_count": len(self.excluded),
+        }
+        if explain:
+            out["excluded"] = [e.to_dict() for e in self.excluded]
+        return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankingInputs:
+    """What a testimonial ranker scores: candidate documents with their stored signals, and the audience.
+
+    Arrays are aligned with ``docs`` (NaN rows where a signal is missing); any may be None when
+    not stored. ``emotion`` holds the positive-emotion probabilities named in ``emotion_names``;
+    ``sentiment`` is in [-1, 1]. ``audience_embeddings`` / ``need_embeddings`` are the vectors of
+    the audience's own documents and of its need sentences' documents; ``audience_texts`` the texts.
+    """
+
+    docs: tuple[Document, ...]
+    audience: Audience
+    embeddings: Any = None  # numpy [n, d] float32, L2-normalised
+    emotion: Any = None  # numpy [n, len(emotion_names)]
+    emotion_names: tuple[str, ...] = ()
+    arousal: Any = None  # numpy [n]
+    sentiment: Any = None  # numpy [n]
+    audience_ids: tuple[int, ...] = ()
+    audience_embeddings: Any = None  # numpy [m, d]
+    need_embeddings: Any = None  # numpy [q, d]
+    audience_texts: tuple[str, ...] = ()
+    need_texts: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()  # product names known to the store (concrete nouns)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RankerScores:
+    """A ranker's output for ``n`` candidates: named components in [0, 1], pairwise similarity, flags."""
+
+    components: Mapping[str, Any]  # name -> numpy [n]
+    similarity: Any  # numpy [n, n], for near-duplicates, bursts and MMR
+    flags: tuple[tuple[str, ...], ...] = ()
+    highlights: tuple[str, ...] = ()
+
+
+# -- narrate: grounded, injection-safe narratives (issue 5) ----------------------------------------------------------
+
+
+class NarrativeFormat(enum.StrEnum):
+    """What a narrative is for. ``scene-script`` is a short first-person scene (video, VR/AR)."""
+
+    AD = "ad"
+    EMAIL = "email"
+    LANDING = "landing"
+    SOCIAL = "social"
+    VIDEO_SCRIPT = "video-script"
+    SCENE_SCRIPT = "scene-script"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceQuote:
+    """A customer text a narrative may draw on. Only ``consent is True`` texts can be quoted;
+    the others are passed only so the output guard can prove none of their words leaked."""
+
+    doc_id: int
+    text: str
+    consent: bool | None
+    incentivised: bool = False
+    author: str | None = None
+    product: str | None = None
+    emotions: Mapping[str, float] = field(default_factory=dict)  # label -> probability, for --emotion
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "emotions", _frozen_map(self.emotions))
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSpan:
+    """A span of a narrative inside quotation marks, and the consented document it comes from."""
+
+    doc_id: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """A narrative that passed the guards: every quote verbatim from a consented source.
+
+    ``checks`` records what the guards found (unsupported numbers and claims are flagged, not
+    fatal); ``attempts`` counts generations, including those the guards rejected.
+    """
+
+    text: str
+    format: NarrativeFormat
+    backend: str
+    quotes: tuple[QuotedSpan, ...]
+    checks: Mapping[str, Any] = field(default_factory=dict)
+    persona: str | None = None
+    emotion: str | None = None
+    attempts: int = 1
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checks", _frozen_map(self.checks))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "checks": dict(self.checks),
+            "backend": self.backend,
+            "format": self.format.value,
+            "persona": self.persona,
+            "emotion": self.emotion,
+            "attempts": self.attempts,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# -- experiments and bandits (issue 6) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricStats:
+    """Sufficient statistics of one metric in one arm; merge partial aggregates with ``+``.
+
+    ``pre_*`` and ``cross`` hold the pre-period covariate ``x`` of the same units (for CUPED):
+    ``pre_n`` units had one, ``pre_sum = Σx``, ``pre_sum_sq = Σx²``, ``cross = Σ value·x``.
+
+    >>> a, b = MetricStats.from_values([1.0, 2.0]), MetricStats.from_values([3.0])
+    >>> a + b == MetricStats.from_values([1.0, 2.0, 3.0]), (a + b).mean, (a + b).variance
+    (True, 2.0, 1.0)
+    """
+
+    n: int = 0
+    sum: float = 0.0
+    sum_sq: float = 0.0
+    pre_n: int = 0
+    pre_sum: float = 0.0
+    pre_sum_sq: float = 0.0
+    cross: float = 0.0
+
+    def __add__(self, other: MetricStats) -> MetricStats:
+        if not isinstance(other, MetricStats):
+            return NotImplemented
+        return MetricStats(
+            self.n + other.n,
+            self.sum + other.sum,
+            self.sum_sq + other.sum_sq,
+            self.pre_n + other.pre_n,
+            self.pre_sum + other.pre_sum,
+            self.pre_sum_sq + other.pre_sum_sq,
+            self.cross + other.cross,
+        )
+
+    @classmethod
+    def from_values(cls, values: Any, pre: Any = None) -> MetricStats:
+        """Aggregate an array of values (and optionally the pre-period covariate of the same units)."""
+        import numpy as np
+
+        x = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=float).ravel()
+        if pre is None:
+            return cls(int(x.size), float(x.sum()), float(np.dot(x, x)))
+        p = np.asarray(pre if isinstance(pre, np.ndarray) else list(pre), dtype=float).ravel()
+        return cls(
+            int(x.size), float(x.sum()), float(np.dot(x, x)), int(p.size), float(p.sum()), float(np.dot(p, p)),
+            float(np.dot(x, p)),
+        )  # fmt: skip
+
+    @property
+    def mean(self) -> float:
+        return self.sum / self.n if self.n > 0 else float("nan")
+
+    @property
+    def variance(self) -> float:
+        """Sample variance (n - 1 denominator); NaN below two units."""
+        if self.n < 2:
+            return float("nan")
+        # sum_sq - sum²/n cancels badly when the mean is large against the spread: clamp the tiny negatives
+        return max((self.sum_sq - self.sum * self.sum / self.n) / (self.n - 1), 0.0)
+
+    @property
+    def has_pre(self) -> bool:
+        """Every unit has the pre-period covariate (CUPED needs that)."""
+        return self.n > 0 and self.pre_n == self.n
+
+
+class ResultStatus(enum.StrEnum):
+    """Why a comparison has (or lacks) numbers. Stable names: reports filter on them."""
+
+    OK = "ok"
+    ZERO_VARIANCE = "zero_variance"  # the difference of means has zero standard error
+    TOO_FEW_UNITS = "too_few_units"  # an arm has fewer than two units
+    CONTROL = "control"  # the row of the control arm itself: no lift
+
+
+_NAN2 = (float("nan"), float("nan"))
+
+
+@dataclass(frozen=True, slots=True)
+class VariantResult:
+    """One arm of one metric against control.
+
+    ``ci_*`` is the arm's own mean CI; lifts are vs control. ``cs_*`` is the always-valid (sequential)
+    confidence sequence of the absolute lift, safe to look at after every new unit. ``p_value_adjusted``
+    corrects for the number of variants (Holm or Benjamini–Hochberg, per metric). ``cuped`` says whether the
+    lift was variance-reduced by a pre-period covariate; ``variance_reduction`` is then ``1 - var_cuped / var``.
+    """
+
+    variant: str
+    metric: str
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+    abs_lift: float = float("nan")
+    abs_lift_ci: tuple[float, float] = _NAN2
+    rel_lift: float = float("nan")
+    rel_lift_ci: tuple[float, float] = _NAN2
+    p_value: float = float("nan")
+    p_value_adjusted: float = float("nan")
+    chance_to_beat_control: float = float("nan")
+    expected_loss: float = float("nan")
+    cs_low: float = float("nan")
+    cs_high: float = float("nan")
+    cuped: bool = False
+    variance_reduction: float = float("nan")
+    status: ResultStatus = ResultStatus.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if x != x else float(x)
+
+        return {
+            "variant": self.variant,
+            "metric": self.metric,
+            "n": self.n,
+            "mean": num(self.mean),
+            "ci": [num(self.ci_low), num(self.ci_high)],
+            "abs_lift": num(self.abs_lift),
+            "abs_lift_ci": [num(v) for v in self.abs_lift_ci],
+            "rel_lift": num(self.rel_lift),
+            "rel_lift_ci": [num(v) for v in self.rel_lift_ci],
+            "p_value": num(self.p_value),
+            "p_value_adjusted": num(self.p_value_adjusted),
+            "chance_to_beat_control": num(self.chance_to_beat_control),
+            "expected_loss": num(self.expected_loss),
+            "sequential_cs": [num(self.cs_low), num(self.cs_high)],
+            "cuped": self.cuped,
+            "variance_reduction": num(self.variance_reduction),
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentSpec:
+    """What an experiment stored in a workspace is: its control arm, metrics and planned traffic shares."""
+
+    name: str
+    control: str
+    metrics: tuple[str, ...] = ()
+    binary: tuple[str, ...] = ()  # metrics that are 0/1 (proportions)
+    weights: Mapping[str, float] = field(default_factory=dict)  # planned share per arm; empty = equal
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", _frozen_map(self.weights))
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentObservation:
+    """One unit's value of one metric (``pre`` is its pre-period covariate, for CUPED)."""
+
+    unit_id: str
+    variant: str
+    metric: str
+    value: float
+    pre: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentResult:
+    """Readout of one experiment: every arm and metric, plus the sample-ratio-mismatch check.
+
+    ``srm_ok`` is False when the arm sizes are so far from the planned shares (p < ``srm_threshold``)
+    that the assignment itself is suspect and the lifts should not be trusted.
+    """
+
+    experiment: str
+    control: str
+    variants: tuple[str, ...]
+    metrics: tuple[str, ...]
+    results: tuple[VariantResult, ...]
+    units: Mapping[str, int]
+    srm_chi2: float
+    srm_p_value: float
+    srm_ok: bool
+    alpha: float = 0.05
+    correction: str = "holm"
+    srm_threshold: float = 0.001
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "units", _frozen_map(self.units))
+
+    def result(self, variant: str, metric: str) -> VariantResult:
+        """The row of one arm and metric."""
+        for r in self.results:
+            if r.variant == variant and r.metric == metric:
+                return r
+        raise KeyError((variant, metric))
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if x != x else float(x)
+
+        return {
+            "experiment": self.experiment,
+            "control": self.control,
+            "variants": list(self.variants),
+            "metrics": list(self.metrics),
+            "alpha": self.alpha,
+            "correction": self.correction,
+            "units": dict(self.units),
+            "srm": {
+                "chi2": num(self.srm_chi2),
+                "p_value": num(self.srm_p_value),
+                "ok": self.srm_ok,
+                "threshold": self.srm_threshold,
+            },
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+class BanditKind(enum.StrEnum):
+    """Reward model of a Thompson-sampling bandit."""
+
+    BERNOULLI = "bernoulli"  # rewards 0/1: Beta(1, 1) prior
+    GAUSSIAN = "gaussian"  # real rewards: Student-t posterior of the mean (Jeffreys prior)
+
+
+@dataclass(frozen=True, slots=True)
+class BanditState:
+    """Rewards seen so far per arm of one bandit in one segment (``MetricStats``: n, sum, sum of squares)."""
+
+    bandit: str
+    segment: str
+    kind: BanditKind
+    arms: Mapping[str, MetricStats]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arms", _frozen_map(self.arms))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bandit": self.bandit,
+            "segment": self.segment,
+            "kind": self.kind.value,
+            "arms": {a: {"n": s.n, "sum": s.sum, "mean": None if s.n == 0 else s.mean} for a, s in self.arms.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BanditRecommendation:
+    """The arm Thompson sampling picks now, and each arm's posterior chance of being the best."""
+
+    bandit: str
+    segment: str
+    arm: str
+    prob_best: Mapping[str, float]
+    state: BanditState
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prob_best", _frozen_map(self.prob_best))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bandit": self.bandit,
+            "segment": self.segment,
+            "arm": self.arm,
+            "prob_best": dict(self.prob_best),
+            "state": self.state.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayResult:
+    """Offline replay (Li et al. 2011) of a policy on logged uniformly random events.
+
+    ``matched`` events (where the policy chose the logged arm) are the unbiased sample of the policy's
+    reward; ``mean_reward`` has a normal-approximation CI.
+    """
+
+    policy: str
+    events: int
+    matched: int
+    mean_reward: float
+    ci_low: float
+    ci_high: float
+    pulls: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pulls", _frozen_map(self.pulls))
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float) -> float | None:
+            return None if x != x else float(x)
+
+        return {
+            "policy": self.policy,
+            "events": self.events,
+            "matched": self.matched,
+            "mean_reward": num(self.mean_reward),
+            "ci": [num(self.ci_low), num(self.ci_high)],
+            "pulls": dict(self.pulls),
+        }
+
+
+# -- predict: uplift and purchase propensity (issue 6) ---------------------------------------------------------------
+
+
+def _num6(x: float) -> float | None:
+    return None if x != x else round(float(x), 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A point estimate with its 95% interval (NaN where it cannot be computed)."""
+
+    value: float
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {"value": _num6(self.value), "ci_low": _num6(self.ci_low), "ci_high": _num6(self.ci_high)}
+
+
+@dataclass(frozen=True, slots=True)
+class UpliftEvaluation:
+    """One uplift method scored on held-out rows (see :mod:`empathic.predict.metrics`).
+
+    ``qini`` and ``auuc`` are normalised areas (0 = random targeting, 1 = perfect); ``uplift_at`` maps a
+    targeted share (``"10%"``) to the treated-minus-control outcome rate among the top-scored rows.
+    ``curve`` holds down-sampled points: ``share`` targeted, ``qini`` (incremental responders) and
+    ``uplift`` (curve values). ``status`` is ``ok`` or a code such as ``empty_arm_in_top_k``.
+    """
+
+    method: str
+    qini: Estimate
+    auuc: Estimate
+    uplift_at: Mapping[str, Estimate]
+    curve: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    fit_seconds: float = float("nan")
+    status: str = "ok"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "uplift_at", _frozen_map(self.uplift_at))
+        object.__setattr__(self, "curve", _frozen_map(self.curve))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "qini": self.qini.to_dict(),
+            "auuc": self.auuc.to_dict(),
+            "uplift_at": {k: v.to_dict() for k, v in self.uplift_at.items()},
+            "curve": {k: [round(float(x), 6) for x in v] for k, v in self.curve.items()},
+            "fit_seconds": _num6(self.fit_seconds),
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class UpliftResult:
+    """Uplift methods compared on one randomised treatment/control contrast and outcome."""
+
+    outcome: str
+    treatment_col: str
+    treatment: str  # the treated value ("any other value" when the arm was not named)
+    control: str
+    features: tuple[str, ...]
+    n_train: int
+    n_test: int
+    treated_rate: float  # outcome rate of the treated test rows
+    control_rate: float
+    ate: Estimate  # treated minus control rate on the test rows (normal-approximation CI)
+    methods: tuple[UpliftEvaluation, ...]
+    split: str = ""
+    n_boot: int = 0
+    seed: int = 0
+    status: str = "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "treatment_col": self.treatment_col,
+            "treatment": self.treatment,
+            "control": self.control,
+            "features": list(self.features),
+            "n_train": self.n_train,
+            "n_test": self.n_test,
+            "treated_rate": _num6(self.treated_rate),
+            "control_rate": _num6(self.control_rate),
+            "ate": self.ate.to_dict(),
+            "methods": [m.to_dict() for m in self.methods],
+            "split": self.split,
+            "n_boot": self.n_boot,
+            "seed": self.seed,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationBin:
+    """One reliability bin: predicted probabilities in ``[lo, hi)``, their mean and the observed rate."""
+
+    lo: float
+    hi: float
+    n: int
+    mean_predicted: float
+    observed: float
+    ci_low: float = float("nan")  # Wilson 95% interval of the observed rate
+    ci_high: float = float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lo": _num6(self.lo),
+            "hi": _num6(self.hi),
+            "n": self.n,
+            "mean_predicted": _num6(self.mean_predicted),
+            "observed": _num6(self.observed),
+            "ci_low": _num6(self.ci_low),
+            "ci_high": _num6(self.ci_high),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PropensityResult:
+    """Purchase (recommendation) propensity from emotional response: discrimination, calibration, drivers.
+
+    ``auc`` is measured on out-of-fold predictions of ``folds``-fold stratified cross-validation with a
+    bootstrap CI; ``effects`` are standardised logistic coefficients (log odds per 1 SD) of a fit on all
+    rows, with Wald 95% CIs. ``target_rule`` says how the 0/1 target was made (e.g. ``rating >= 4``).
+    """
+
+    target: str
+    target_rule: str
+    n: int
+    positives: int
+    features: tuple[str, ...]
+    auc: float
+    auc_ci: tuple[float, float]
+    brier: float
+    calibration: tuple[CalibrationBin, ...]
+    effects: tuple[DriverEffect, ...]
+    folds: int
+    n_boot: int
+    seed: int = 0
+    status: str = "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "target_rule": self.target_rule,
+            "n": self.n,
+            "positives": self.positives,
+            "features": list(self.features),
+            "auc": _num6(self.auc),
+            "auc_ci": [_num6(self.auc_ci[0]), _num6(self.auc_ci[1])],
+            "brier": _num6(self.brier),
+            "calibration": [b.to_dict() for b in self.calibration],
+            "effects": [
+                {
+                    "feature": e.feature,
+                    "kind": e.kind,
+                    "coef": _num6(e.coef),
+                    "ci_low": _num6(e.ci_low),
+                    "ci_high": _num6(e.ci_high),
+                    "p_value": _num6(e.p_value),
+                    "n": e.n,
+                }
+                for e in self.effects
+            ],
+            "folds": self.folds,
+            "n_boot": self.n_boot,
+            "seed": self.seed,
+            "status": self.status,
+        }
