@@ -17,7 +17,13 @@ Every error says what happened, what was expected, and how to fix it::
     │   └── BackendNotInstalledError   EMP502  backend needs an extra that is not installed
     ├── AnalysisError                  EMP600
     │   └── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
-    └── ReportError                    EMP700
+    ├── ReportError                    EMP700
+    ├── RelateError                    EMP800  testimonial ranking
+    │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
+    └── NarrateError                   EMP900  narratives
+        ├── NarrativeGuardError        EMP901  output failed the guards (altered quote, injection) after retries
+        ├── NoQuotableSourceError      EMP902  no consented, clean customer text to build a narrative on
+        └── LLMEndpointError           EMP903  the LLM endpoint failed or answered in an unexpected form
 
 The CLI maps these to exit code 2 and prints ``code: message``; the API (later) returns the
 same code and message in its JSON error envelope.
@@ -109,6 +115,30 @@ class ModelIntegrityError(AnalysisError):
 
 class ReportError(EmpathicError):
     code = "EMP700"
+
+
+class RelateError(EmpathicError):
+    code = "EMP800"
+
+
+class UnknownAudienceError(RelateError):
+    code = "EMP801"
+
+
+class NarrateError(EmpathicError):
+    code = "EMP900"
+
+
+class NarrativeGuardError(NarrateError):
+    code = "EMP901"
+
+
+class NoQuotableSourceError(NarrateError):
+    code = "EMP902"
+
+
+class LLMEndpointError(NarrateError):
+    code = "EMP903"
 
 
 def all_error_classes() -> list[type[EmpathicError]]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from empathic.errors import BackendNotInstalledError, RegistryError, UnknownBackendError
 
-KINDS = ("store", "analyser", "emotion_model", "report_section")
+KINDS = ("store", "analyser", "emotion_model", "report_section", "ranker", "llm", "uplift_model")
 
 
 @dataclass(frozen=True)

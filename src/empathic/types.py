@@ -1082,6 +1082,7 @@ class UpliftResult:
     n_boot: int = 0
     seed: int = 0
     status: str = "ok"
+    excluded: tuple[str, ...] = ()  # columns left out of the features as outcome-like (see predict.uplift_eval)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1100,6 +1101,7 @@ class UpliftResult:
             "n_boot": self.n_boot,
             "seed": self.seed,
             "status": self.status,
+            "excluded": list(self.excluded),
         }
 
 
