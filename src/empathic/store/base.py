@@ -7,9 +7,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from empathic import registry
 from empathic.types import (
+    BanditKind,
+    BanditState,
     Document,
     DocumentKind,
+    ExperimentObservation,
+    ExperimentSpec,
     IngestSummary,
+    MetricStats,
     PeriodCount,
     QuarantinedRow,
     Score,
@@ -100,6 +105,37 @@ class Store(Protocol):
     def top_quotes(
         self, analyser: str, name: str, n: int, *, highest: bool = True, kind: DocumentKind | None = None
     ) -> list[ScoredQuote]: ...
+
+    # -- experiments and bandits (store/experiments_sql.py, store/experiments_memory.py) ----------------
+    def save_experiment(self, spec: ExperimentSpec) -> None:
+        """Create or replace the definition of an experiment (control, metrics, planned shares)."""
+        ...
+
+    def experiments(self) -> list[ExperimentSpec]: ...
+
+    def write_experiment_units(self, experiment: str, rows: Sequence[ExperimentObservation]) -> None:
+        """Store unit-level observations; the same (unit, metric) written again replaces the old value."""
+        ...
+
+    def write_experiment_aggregates(
+        self, experiment: str, part: str, stats: Mapping[str, Mapping[str, MetricStats]]
+    ) -> None:
+        """Replace the pre-aggregated ``part`` (variant -> metric -> mergeable stats) of an experiment."""
+        ...
+
+    def experiment_stats(self, experiment: str) -> dict[str, dict[str, MetricStats]]:
+        """Variant -> metric -> sufficient statistics over unit rows and aggregated parts (SQL GROUP BY)."""
+        ...
+
+    def bandit_states(self, bandit: str | None = None, segment: str | None = None) -> list[BanditState]: ...
+
+    def add_bandit_arms(self, bandit: str, segment: str, kind: BanditKind | str, arms: Sequence[str]) -> None:
+        """Create the arms that do not exist yet, with no rewards."""
+        ...
+
+    def record_reward(self, bandit: str, segment: str, arm: str, reward: float) -> None:
+        """Add one reward to an existing arm (``KeyError`` if it does not exist), atomically."""
+        ...
 
     def close(self) -> None: ...
 

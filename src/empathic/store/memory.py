@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from empathic.store.experiments_memory import ExperimentMemory
 from empathic.store.records import duplicate_of, period_of, raw_hash
 from empathic.types import (
     Document,
@@ -24,7 +25,7 @@ from empathic.types import (
 )
 
 
-class MemoryStore:
+class MemoryStore(ExperimentMemory):
     """A store that lives as long as the process; for tests and throwaway analyses.
 
     >>> from empathic.types import Document, DocumentKind

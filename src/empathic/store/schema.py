@@ -110,3 +110,58 @@ results = Table(
     Column("payload", Text, nullable=False),  # JSON
     Column("created_at", String(40), nullable=False),
 )
+
+# -- experiments and bandits (migration 0004) -----------------------------------------------------------------
+
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("control", String(200), nullable=False),
+    Column("metrics", Text, nullable=False),  # JSON list
+    Column("binary", Text, nullable=False),  # JSON list
+    Column("weights", Text, nullable=False),  # JSON object
+    Column("created_at", String(40), nullable=False),
+)
+
+# one row per unit and metric; SQL GROUP BY turns them into per-arm sufficient statistics
+experiment_units = Table(
+    "experiment_units",
+    metadata,
+    Column("experiment", String(200), primary_key=True),
+    Column("unit_id", String(200), primary_key=True),
+    Column("metric", String(100), primary_key=True),
+    Column("variant", String(200), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("pre", Float),
+)
+
+# pre-aggregated, mergeable parts (a file streamed in chunks, an aggregated arm); a part is replaced as a whole
+experiment_aggregates = Table(
+    "experiment_aggregates",
+    metadata,
+    Column("experiment", String(200), primary_key=True),
+    Column("part", String(400), primary_key=True),
+    Column("variant", String(200), primary_key=True),
+    Column("metric", String(100), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("sum", Float, nullable=False),
+    Column("sum_sq", Float, nullable=False),
+    Column("pre_n", Integer, nullable=False),
+    Column("pre_sum", Float, nullable=False),
+    Column("pre_sum_sq", Float, nullable=False),
+    Column("cross", Float, nullable=False),
+)
+
+bandit_arms = Table(
+    "bandit_arms",
+    metadata,
+    Column("bandit", String(200), primary_key=True),
+    Column("segment", String(200), primary_key=True),
+    Column("arm", String(200), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("sum", Float, nullable=False),
+    Column("sum_sq", Float, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)

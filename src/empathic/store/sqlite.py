@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, 
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathic.errors import StoreError
+from empathic.store.experiments_sql import ExperimentSQL
 from empathic.store.records import (
     doc_to_row,
     duplicate_of,
@@ -61,7 +62,7 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-class SQLiteStore:
+class SQLiteStore(ExperimentSQL):
     """Store backed by an SQL database (SQLite by default).
 
     >>> import tempfile, os

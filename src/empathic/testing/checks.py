@@ -10,6 +10,7 @@ import numpy as np
 
 from empathic.analyse.base import Analyser
 from empathic.store.base import Store
+from empathic.testing.experiments import check_experiment_store
 from empathic.types import Document, DocumentKind, QuarantinedRow, QuarantineReason, Score
 
 
@@ -107,6 +108,7 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert len(q) == 2 and q[0].raw == "9,,x" and q[0].file == "f.csv"
         assert [r.reason.value for r in store.quarantined(reason="duplicate_id")] == ["duplicate_id"]
         assert len(store.quarantined(limit=1)) == 1
+        check_experiment_store(store)
     finally:
         store.close()
 
