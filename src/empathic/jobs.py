@@ -24,6 +24,7 @@ from empathic.analyse.from_store import (
 from empathic.config import AnalyseSettings, Settings
 from empathic.errors import AnalysisError
 from empathic.ingest import default_source, iter_batches
+from empathic.relate.testimonials import select_testimonials
 from empathic.report import render_report
 from empathic.store import Store
 from empathic.types import (
@@ -184,3 +185,4 @@ run_themes = themes_from_store
 run_needs = needs_from_store
 run_drivers = drivers_from_store
 run_personas = personas_from_store
+run_testimonials = select_testimonials  # relate: persona-matched testimonials (TestimonialRanking)

@@ -139,6 +139,10 @@ class Workspace:
         with self.writing():
             return jobs.run_personas(self.store, **options)
 
+    def testimonials(self, audience: Any = None, **options: Any) -> Any:
+        """Consented testimonials ranked for an audience; see :func:`empathic.jobs.run_testimonials`."""
+        return jobs.run_testimonials(self.store, audience, **options)
+
     def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
         """Write the HTML report."""
         return jobs.build_report(self.store, out, settings=self.settings, sections=sections)

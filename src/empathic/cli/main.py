@@ -15,6 +15,7 @@ import typer
 from empathic import registry
 from empathic._version import __version__
 from empathic.cli.emotion import emotion_app, train_app
+from empathic.cli.relate import register as register_relate
 from empathic.cli.render import (
     emit,
     print_error,
@@ -41,6 +42,7 @@ app = typer.Typer(
 
 app.add_typer(emotion_app, name="emotion")
 register_voc(app)
+register_relate(app)
 app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[
