@@ -104,6 +104,7 @@ def run_demo(out: str | Path = "demo-output", *, progress: Callable[[int, int], 
             if progress:
                 progress(i, steps)
         analysis = ws.analyze()
+        ws.personas()  # stored by name, so testimonials and narratives can target them
         if progress:
             progress(steps - 1, steps)
         report = ws.report(out / "report.html")
