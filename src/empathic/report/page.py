@@ -23,6 +23,7 @@ DEFAULT_SECTIONS = (
     "needs",
     "drivers",
     "personas",
+    "testimonials",
     "quotes",
     "data_quality",
 )

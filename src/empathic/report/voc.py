@@ -12,11 +12,18 @@ from empathic.report.charts import bar_chart, stacked_bar_chart
 from empathic.report.emotions import EKMAN, EKMAN_COLORS
 from empathic.report.page import ReportContext, Section, esc
 from empathic.report.sections import table
+from empathic.types import DocumentKind
 
 
 def _text(ctx: ReportContext, doc_id: int) -> str:
+    """The document's text, or "" when it may not be quoted (a testimonial without consent)."""
     doc = ctx.store.get_document(doc_id)
-    return doc.text if doc else ""
+    return doc.text if doc and (doc.kind is not DocumentKind.TESTIMONIAL or doc.consent is True) else ""
+
+
+def _unquotable(ctx: ReportContext) -> list[str]:
+    """Texts of the testimonials without consent: their sentences must not be quoted either."""
+    return [d.text for d in ctx.store.iter_documents(DocumentKind.TESTIMONIAL) if d.consent is not True]
 
 
 def themes(ctx: ReportContext) -> Section | None:
@@ -42,7 +49,7 @@ def themes(ctx: ReportContext) -> Section | None:
             f"{t.size:,}",
             f"{t.share:.0%}",
             f"{t.mean_rating:.2f}" if t.mean_rating is not None else "–",
-            " | ".join(_text(ctx, i)[:140] for i in t.quote_ids[:3]),
+            " | ".join(q[:140] for q in (_text(ctx, i) for i in t.quote_ids[:3]) if q),
         ]
         for t in found
     ]
@@ -64,6 +71,7 @@ def needs(ctx: ReportContext) -> Section | None:
         return None
     if not backlog:
         return None
+    blocked = _unquotable(ctx)
     rows = [
         [
             i.idea,
@@ -71,7 +79,7 @@ def needs(ctx: ReportContext) -> Section | None:
             i.evidence,
             ", ".join(f"{p} ({n})" for p, n in sorted(i.products.items(), key=lambda kv: -kv[1])[:3]),
             f"{i.rating_impact:+.2f}" if i.rating_impact is not None else "–",
-            " | ".join(q[:120] for q in i.quotes[:2]),
+            " | ".join(q[:120] for q in [q for q in i.quotes if not any(q in t for t in blocked)][:2]),
         ]
         for i in backlog
     ]
