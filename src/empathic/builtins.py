@@ -48,6 +48,8 @@ BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("report_section", "quotes", "empathic.report.sections:quotes", None, "Most positive and negative quotes"),
     ("report_section", "data_quality", "empathic.report.sections:data_quality", None,
      "Ingest and quarantine summary"),
+    ("report_section", "experiments", "empathic.report.experiments:experiments", None,
+     "Experiment readouts: lifts with CIs and always-valid bands (forest plot), SRM warning"),
     ("report_section", "uplift", "empathic.report.predict:uplift", None,
      "Uplift: Qini and uplift curves, Qini / AUUC / uplift@k with bootstrap CIs per method"),
     ("report_section", "propensity", "empathic.report.predict:propensity", None,

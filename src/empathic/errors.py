@@ -20,10 +20,14 @@ Every error says what happened, what was expected, and how to fix it::
     ├── ReportError                    EMP700
     ├── RelateError                    EMP800  testimonial ranking
     │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
-    └── NarrateError                   EMP900  narratives
-        ├── NarrativeGuardError        EMP901  output failed the guards (altered quote, injection) after retries
-        ├── NoQuotableSourceError      EMP902  no consented, clean customer text to build a narrative on
-        └── LLMEndpointError           EMP903  the LLM endpoint failed or answered in an unexpected form
+    ├── NarrateError                   EMP900  narratives
+    │   ├── NarrativeGuardError        EMP901  output failed the guards (altered quote, injection) after retries
+    │   ├── NoQuotableSourceError      EMP902  no consented, clean customer text to build a narrative on
+    │   └── LLMEndpointError           EMP903  the LLM endpoint failed or answered in an unexpected form
+    └── ExperimentError                EMP950  experiments and bandits
+        ├── ExperimentNotFoundError    EMP951  no stored experiment / bandit of that name, or no data for it
+        ├── ExperimentDataError        EMP952  values that do not fit the experiment (non-0/1 binary, n < successes)
+        └── BanditError                EMP953  bad bandit request (unknown arm, arms of another kind, bad reward)
 
 The CLI maps these to exit code 2 and prints ``code: message``; the API (later) returns the
 same code and message in its JSON error envelope.
@@ -139,6 +143,22 @@ class NoQuotableSourceError(NarrateError):
 
 class LLMEndpointError(NarrateError):
     code = "EMP903"
+
+
+class ExperimentError(EmpathicError):
+    code = "EMP950"
+
+
+class ExperimentNotFoundError(ExperimentError):
+    code = "EMP951"
+
+
+class ExperimentDataError(ExperimentError):
+    code = "EMP952"
+
+
+class BanditError(ExperimentError):
+    code = "EMP953"
 
 
 def all_error_classes() -> list[type[EmpathicError]]:

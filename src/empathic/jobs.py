@@ -23,7 +23,9 @@ from empathic.analyse.from_store import (
 )
 from empathic.config import AnalyseSettings, Settings
 from empathic.errors import AnalysisError
+from empathic.experiment.runner import bandit_recommend, bandit_update, experiment_from_store, ingest_experiment
 from empathic.ingest import default_source, iter_batches
+from empathic.persona_narratives import narrate_for_audience
 from empathic.relate.testimonials import select_testimonials
 from empathic.report import render_report
 from empathic.store import Store
@@ -185,4 +187,9 @@ run_themes = themes_from_store
 run_needs = needs_from_store
 run_drivers = drivers_from_store
 run_personas = personas_from_store
+run_experiment_ingest = ingest_experiment  # experiment: file -> unit rows / mergeable parts in the store
+run_experiment = experiment_from_store
+run_bandit_recommend = bandit_recommend
+run_bandit_update = bandit_update
 run_testimonials = select_testimonials  # relate: persona-matched testimonials (TestimonialRanking)
+run_narrative = narrate_for_audience  # relate + narrate: a guarded narrative for a persona (Narrative)

@@ -662,6 +662,7 @@ class SourceQuote:
     author: str | None = None
     product: str | None = None
     emotions: Mapping[str, float] = field(default_factory=dict)  # label -> probability, for --emotion
+    highlight: str = ""  # preferred sentence (verbatim in ``text``), e.g. the ranker's highlight
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "emotions", _frozen_map(self.emotions))
@@ -1180,4 +1181,33 @@ class PropensityResult:
             "n_boot": self.n_boot,
             "seed": self.seed,
             "status": self.status,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentIngestSummary:
+    """What ``empathic experiment ingest`` stored: experiments touched, rows read, how they were kept.
+
+    ``mode`` is ``units`` (unit rows, SQL aggregates them), ``aggregated`` (the file streamed into one
+    mergeable part per arm and metric) or ``arms`` (one pre-aggregated row per arm in the file).
+    """
+
+    file: str
+    experiments: tuple[str, ...]
+    mode: str
+    rows: int
+    arms: Mapping[str, int] = field(default_factory=dict)  # variant -> units (first experiment)
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arms", _frozen_map(self.arms))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "experiments": list(self.experiments),
+            "mode": self.mode,
+            "rows": self.rows,
+            "arms": dict(self.arms),
+            "seconds": round(self.seconds, 3),
         }

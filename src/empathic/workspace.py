@@ -24,12 +24,17 @@ from empathic.errors import WorkspaceExistsError, WorkspaceLockedError, Workspac
 from empathic.store import Store, open_store
 from empathic.types import (
     AnalysisSummary,
+    BanditRecommendation,
+    BanditState,
     ColumnMapping,
     DesignIdea,
     DocumentKind,
     DriverEffect,
+    ExperimentIngestSummary,
+    ExperimentResult,
     IngestSummary,
     MirrorResult,
+    Narrative,
     NeedSentence,
     Persona,
     QuarantinedRow,
@@ -142,6 +147,29 @@ class Workspace:
     def testimonials(self, audience: Any = None, **options: Any) -> Any:
         """Consented testimonials ranked for an audience; see :func:`empathic.jobs.run_testimonials`."""
         return jobs.run_testimonials(self.store, audience, **options)
+
+    def narrate(self, audience: Any = None, **options: Any) -> Narrative:
+        """A guarded narrative for a persona or audience, with the workspace's ``[narrate]`` settings."""
+        return jobs.run_narrative(self.store, audience, settings=self.settings.narrate, **options)
+
+    def experiment_ingest(self, path: str | Path, **options: Any) -> ExperimentIngestSummary:
+        """Store an experiment file; see :func:`empathic.experiment.runner.ingest_experiment`."""
+        with self.writing():
+            return jobs.run_experiment_ingest(self.store, path, **options)
+
+    def experiment(self, name: str, **options: Any) -> ExperimentResult:
+        """Readout of a stored experiment (per-arm statistics aggregated in SQL)."""
+        return jobs.run_experiment(self.store, name, **options)
+
+    def bandit_recommend(self, bandit: str, segment: str, **options: Any) -> BanditRecommendation:
+        """Thompson-sampling recommendation (creates arms given with ``arms=``)."""
+        with self.writing():
+            return jobs.run_bandit_recommend(self.store, bandit, segment, **options)
+
+    def bandit_update(self, bandit: str, segment: str, arm: str, reward: float) -> BanditState:
+        """Record one reward of a bandit arm."""
+        with self.writing():
+            return jobs.run_bandit_update(self.store, bandit, segment, arm, reward)
 
     def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
         """Write the HTML report."""

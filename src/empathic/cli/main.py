@@ -15,6 +15,8 @@ import typer
 from empathic import registry
 from empathic._version import __version__
 from empathic.cli.emotion import emotion_app, train_app
+from empathic.cli.experiment import register as register_experiment
+from empathic.cli.narrate import register as register_narrate
 from empathic.cli.relate import register as register_relate
 from empathic.cli.render import (
     emit,
@@ -42,7 +44,9 @@ app = typer.Typer(
 
 app.add_typer(emotion_app, name="emotion")
 register_voc(app)
+register_experiment(app)
 register_relate(app)
+register_narrate(app)
 app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[

@@ -87,6 +87,16 @@ DEMO_FILES: tuple[DemoFile, ...] = (
 )
 
 
+# ads.csv holds one aggregated row per ad variant: impressions are the units, clicks and conversions successes
+DEMO_EXPERIMENTS = {
+    "experiment_col": "experiment",
+    "variant_col": "variant",
+    "control": "control",
+    "n_col": "impressions",
+    "metrics": ["clicks", "conversions"],
+}
+
+
 def run_demo(out: str | Path = "demo-output", *, progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Create (or update) ``out/workspace``, ingest the sample brand, analyse, write ``out/report.html``.
 
@@ -103,6 +113,7 @@ def run_demo(out: str | Path = "demo-output", *, progress: Callable[[int, int], 
             ingests.append(ws.ingest(DATA_DIR / f.name, f.mapping, f.kind, source=f.source))
             if progress:
                 progress(i, steps)
+        ws.experiment_ingest(DATA_DIR / "ads.csv", **DEMO_EXPERIMENTS)  # the ad arms are aggregated stats
         analysis = ws.analyze()
         ws.personas()  # stored by name, so testimonials and narratives can target them
         if progress:

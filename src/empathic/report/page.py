@@ -24,6 +24,8 @@ DEFAULT_SECTIONS = (
     "drivers",
     "personas",
     "testimonials",
+    "narratives",
+    "experiments",
     "quotes",
     "data_quality",
 )
