@@ -24,7 +24,8 @@ def test_demo_end_to_end_and_idempotent(tmp_path: Path) -> None:
     result = run_demo(tmp_path / "demo")
     report = Path(result.report)
     html = report.read_text(encoding="utf-8")
-    for section in ("sentiment", "emotions", "mirror", "themes", "needs", "drivers", "personas", "data_quality"):
+    sections = ("sentiment", "emotions", "mirror", "themes", "needs", "drivers", "personas", "testimonials")
+    for section in (*sections, "data_quality"):
         assert f'id="{section}"' in html, section
     reviews = next(i for i in result.ingests if i.kind.value == "review")
     assert dict(reviews.by_reason) == {"empty_text": 3, "duplicate_id": 1}
