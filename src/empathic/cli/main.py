@@ -17,6 +17,7 @@ from empathic._version import __version__
 from empathic.cli.emotion import emotion_app, train_app
 from empathic.cli.experiment import register as register_experiment
 from empathic.cli.narrate import register as register_narrate
+from empathic.cli.predict import register as register_predict
 from empathic.cli.relate import register as register_relate
 from empathic.cli.render import (
     emit,
@@ -47,6 +48,7 @@ register_voc(app)
 register_experiment(app)
 register_relate(app)
 register_narrate(app)
+register_predict(app)
 app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[

@@ -1,0 +1,62 @@
+"""``empathic narrate``: a guarded narrative for a persona (thin: parse, call, render)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+
+from empathic.cli.render import out, print_json
+from empathic.errors import NarrateError
+from empathic.types import Audience, NarrativeFormat
+from empathic.workspace import Workspace
+
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def narrate(
+    workspace: WorkspaceOpt = Path("."),
+    persona: Annotated[str | None, typer.Option(help="A stored persona's name (see `empathic personas`).")] = None,
+    audience: Annotated[
+        str | None, typer.Option(help="Attribute filters instead of a persona, e.g. 'age_band=25-34,region=west'.")
+    ] = None,
+    fmt: Annotated[NarrativeFormat, typer.Option("--format", help="What to write.")] = NarrativeFormat.AD,
+    emotion: Annotated[str | None, typer.Option(help="Lead with quotes high in this emotion, e.g. joy.")] = None,
+    llm: Annotated[
+        str | None, typer.Option("--llm", help="Backend: extractive (default), local or openai (narrate.llm).")
+    ] = None,
+    product: Annotated[str | None, typer.Option(help="Only testimonials about this product.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the generation.")] = 0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write an ad, e-mail, landing section, social post, video or first-person scene script from real quotes."""
+    if (persona is None) == (audience is None):
+        raise NarrateError(
+            "Give exactly one of --persona or --audience.",
+            hint="e.g. --persona '25-34 · west' or --audience 'age_band=25-34,region=west'.",
+        )
+    try:
+        target = Audience.parse(audience) if audience is not None else None
+    except ValueError as exc:
+        raise NarrateError(str(exc), hint="Separate filters with commas: key=value,key=value.") from None
+    with Workspace(workspace) as ws:
+        result = ws.narrate(target, persona=persona, fmt=fmt, llm=llm, emotion=emotion, product=product, seed=seed)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    sources = "\n".join(f"  doc {q.doc_id}: “{q.text}”" for q in result.quotes)
+    flags = [f"{k}: {', '.join(map(str, v))}" for k, v in result.checks.items()
+             if k in ("unsupported_numbers", "unsupported_claims") and v]  # fmt: skip
+    out.print(Panel(result.text, title=f"{result.format.value} for {result.persona} ({result.backend})"))
+    out.print(f"Quotes (verbatim, consented):\n{sources}")
+    if flags:
+        out.print("Flagged for review: " + "; ".join(flags))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(narrate)

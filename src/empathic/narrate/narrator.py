@@ -1,0 +1,197 @@
+"""Write one narrative from customer quotes with any LLM backend, inside the guards.
+
+The steps: keep consented sources only (the others are kept aside so the output check can prove
+none of their words leaked); cut each into a clean verbatim excerpt; build the prompt with the
+excerpts as escaped data and placeholders; scrub it when the backend is external; generate; put
+the verbatim excerpts in place of the placeholders; check the output; regenerate with another
+seed when a check fails, and raise :class:`~empathic.errors.NarrativeGuardError` when every try
+failed. A disclosure line is added when a quoted customer was incentivised (FTC endorsement guides).
+
+>>> from empathic.narrate.extractive import ExtractiveLLM
+>>> src = [SourceQuote(1, "Bone dry after six hours of rain.", True, author="Martin F."),
+...        SourceQuote(2, "Secret story.", False)]
+>>> n = narrate(src, fmt="social", llm=ExtractiveLLM(), product="Ridgeline")
+>>> [q.text for q in n.quotes], n.checks["excluded_non_consented"]
+(['Bone dry after six hours of rain.'], 1)
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from empathic.errors import NarrativeGuardError, NoQuotableSourceError
+from empathic.narrate.base import LLM
+from empathic.narrate.guards import check_output, clean_excerpt, instruction_signs, language_of, scrub
+from empathic.narrate.prompts import PLACEHOLDER, Brief, BriefQuote, build_messages
+from empathic.types import Narrative, NarrativeFormat, QuotedSpan, SourceQuote
+
+DISCLOSURE = "Disclosure: some of the customers quoted here received a free product or another incentive."
+
+
+def _label(value: str) -> str:
+    """Persona labels and product names may derive from customer data: dropped if they look like instructions."""
+    return "" if instruction_signs(value) else value
+
+
+def narrate(
+    sources: Sequence[SourceQuote],
+    *,
+    fmt: NarrativeFormat | str,
+    llm: LLM,
+    audience: str = "",
+    product: str = "",
+    emotion: str | None = None,
+    needs: Sequence[str] = (),
+    max_quotes: int = 3,
+    max_tokens: int = 160,
+    temperature: float = 0.7,
+    seed: int = 0,
+    retries: int = 2,
+    canaries: Sequence[str] = (),
+) -> Narrative:
+    """A guarded narrative of format ``fmt`` from ``sources`` (best first, e.g. ranked testimonials).
+
+    ``emotion`` re-orders the sources by that emotion's probability when they carry one.
+    """
+    started = time.perf_counter()
+    fmt = NarrativeFormat(fmt)
+    if max_quotes < 1:
+        raise ValueError(f"The 'max_quotes' parameter of narrate must be an int >= 1. Got {max_quotes!r}.")
+    consented = [s for s in sources if s.consent is True]
+    forbidden = [s.text for s in sources if s.consent is not True]
+    if emotion:
+        consented.sort(key=lambda s: -s.emotions.get(emotion, 0.0))
+    if not product and consented and consented[0].product:
+        # one story per narrative: without a product asked for, keep to the top source's product
+        top = consented[0].product
+        consented = [s for s in consented if s.product == top] + [s for s in consented if s.product != top]
+    picked: list[tuple[SourceQuote, str]] = []
+    set_aside: list[str] = []
+    signs: Counter[str] = Counter()
+    for s in consented:
+        excerpt = clean_excerpt(s.text)
+        set_aside += excerpt.set_aside
+        signs.update(excerpt.signs)
+        quote = excerpt.text
+        if s.highlight and s.highlight in s.text and "\n" not in s.highlight and not instruction_signs(s.highlight):
+            quote = s.highlight.strip()
+        same_story = not picked or product or s.product == picked[0][0].product
+        if quote and same_story and len(picked) < max_quotes:
+            picked.append((s, quote))
+    if not picked:
+        raise NoQuotableSourceError(
+            f"None of the {len(sources)} sources is consented and has a clean sentence to quote "
+            f"({len(forbidden)} without consent).",
+            hint="Ingest testimonials with a consent column (--consent-col) and rank them first "
+            "(`empathic testimonials`).",
+        )
+    if not product:
+        products = Counter(s.product for s, _ in picked if s.product)
+        product = products.most_common(1)[0][0] if products else ""
+    product = _label(product)
+    canary = secrets.token_hex(4).upper()
+    brief = Brief(
+        format=fmt,
+        quotes=tuple(BriefQuote(f"Q{i}", text, s.author or "") for i, (s, text) in enumerate(picked, start=1)),
+        audience=_label(audience),
+        product=product,
+        emotion=emotion or "",
+        needs=tuple(n for n in needs if not instruction_signs(n))[:3],
+        canary=canary,
+    )
+    messages = build_messages(brief)
+    scrubbed: Counter[str] = Counter()
+    if llm.external:
+        clean_messages = []
+        for m in messages:
+            content, found = scrub(m["content"])
+            scrubbed.update(found)
+            clean_messages.append({"role": m["role"], "content": content})
+        messages = clean_messages
+    by_id = {q.id: (s, q.text) for q, (s, _) in zip(brief.quotes, picked, strict=True)}
+    context = " ".join([brief.audience, brief.product, *brief.needs, *(s.author or "" for s, _ in picked)])
+    language = language_of(" ".join(t for _, t in picked)) or "en"
+    consented_texts = [(s.doc_id, t) for s, t in picked] + [(s.doc_id, s.text) for s in consented]
+    rejected: list[dict[str, Any]] = []
+    for attempt in range(retries + 1):
+        raw = llm.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed + attempt)
+        text, used, unknown = _fill(raw, by_id)
+        appended = False
+        if not used:
+            s, quote = picked[0]
+            text = f"{text.rstrip()}\n“{quote}” — {s.author or 'a customer'}".strip()
+            used, appended = [brief.quotes[0].id], True
+        check = check_output(
+            text,
+            consented=consented_texts,
+            forbidden=forbidden,
+            set_aside=set_aside,
+            context=context + " " + DISCLOSURE,
+            canaries=[canary, *canaries],
+            language=language,
+            context_names=[n for n in (brief.product, brief.audience) if n],
+        )
+        if not raw.strip():
+            check.failures.append("empty_output")
+        if check.ok:
+            break
+        rejected.append({"attempt": attempt + 1, "failures": check.failures})
+    else:
+        raise NarrativeGuardError(
+            f"The {llm.name} backend produced no {fmt.value} that passed the guards in {retries + 1} tries: "
+            + "; ".join(rejected[-1]["failures"][:4]),
+            hint="Retry with another seed or more retries (narrate.retries), or use --llm extractive, "
+            "which quotes verbatim by construction.",
+        )
+    incentivised = sorted({by_id[q][0].doc_id for q in used if by_id[q][0].incentivised})
+    if incentivised:
+        text = f"{text.rstrip()}\n\n{DISCLOSURE}"
+    checks = {
+        "quotes_verbatim": True,
+        "consented_only": True,
+        "quotes_used": len(check.quotes),
+        "quote_appended": appended,
+        "unknown_placeholders": unknown,
+        "unsupported_numbers": check.unsupported_numbers,
+        "unsupported_claims": check.unsupported_claims,
+        "injection_signs": check.injection_signs,
+        "sources_offered": len(picked),
+        "excluded_non_consented": len(forbidden),
+        "suspicious_sentences_removed": len(set_aside),
+        "suspicious_patterns": dict(signs),
+        "scrubbed": dict(scrubbed),
+        "disclosure": bool(incentivised),
+        "incentivised_sources": incentivised,
+        "rejected_attempts": rejected,
+    }
+    return Narrative(
+        text=text,
+        format=fmt,
+        backend=llm.name,
+        quotes=tuple(dict.fromkeys(QuotedSpan(doc, span) for doc, span in check.quotes)),
+        checks=checks,
+        persona=audience or None,
+        emotion=emotion,
+        attempts=len(rejected) + 1,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _fill(raw: str, by_id: dict[str, tuple[SourceQuote, str]]) -> tuple[str, list[str], list[str]]:
+    """Replace placeholders by the verbatim quotes; unknown placeholders are removed and reported."""
+    used: list[str] = []
+    unknown: list[str] = []
+
+    def repl(m: Any) -> str:
+        qid = next(g for g in m.groups() if g)
+        if qid not in by_id:
+            unknown.append(qid)
+            return ""
+        used.append(qid)
+        return f"“{by_id[qid][1]}”"
+
+    return PLACEHOLDER.sub(repl, raw).strip(), list(dict.fromkeys(used)), unknown

@@ -1,0 +1,140 @@
+"""Narratives for an audience: rank its consented testimonials (relate), then narrate them (narrate).
+
+``relate`` and ``narrate`` are independent siblings; this module is the glue above both, shared by
+the jobs layer (CLI, API) and the report. It turns ranked testimonials into
+:class:`~empathic.types.SourceQuote` records (with the ranker's highlight sentence and the stored
+emotion scores) and passes the non-consented candidates too, so the output guard can prove that
+none of their words appear.
+
+>>> from empathic.store import open_store
+>>> from empathic.types import Audience, Document, DocumentKind
+>>> store = open_store("memory")
+>>> _ = store.write_batch([Document("t", "T1", DocumentKind.TESTIMONIAL, "The zip pocket kept my passport safe.",
+...                                 consent=True, author="Priya S.", attrs={"region": "west"})], [])
+>>> n = narrate_for_audience(store, Audience({"region": "west"}), fmt="social", ranker="lexical")
+>>> n.backend, [q.text for q in n.quotes]
+('extractive', ['The zip pocket kept my passport safe.'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from empathic.analyse.emotion.taxonomy import LABELS
+from empathic.analyse.from_store import personas_from_store
+from empathic.config import NarrateSettings
+from empathic.errors import AnalysisError, NarrateError
+from empathic.narrate import LLM, get_llm, narrate
+from empathic.relate.signals import is_true
+from empathic.relate.testimonials import GENERIC_EMBEDDING, select_testimonials, stored_personas
+from empathic.store import Store
+from empathic.types import Audience, DocumentKind, Narrative, NarrativeFormat, SourceQuote
+
+MAX_FORBIDDEN = 500  # non-consented candidates checked against each output
+
+
+def default_ranker(store: Store) -> str:
+    """``embedding`` when the store holds sentence vectors for testimonials, else the light ``lexical`` one."""
+    first = next(iter(store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None)
+    if first is not None and store.embeddings(GENERIC_EMBEDDING, [first.doc_id or 0])[0]:
+        return "embedding"
+    return "lexical"
+
+
+def persona_audiences(store: Store) -> list[Audience]:
+    """One audience per stored persona (or per computed persona when none is stored)."""
+    stored = stored_personas(store)
+    if stored:
+        return [
+            Audience(
+                attributes=dict(p.get("attributes") or {}),  # type: ignore[call-overload]
+                persona=name,
+                doc_ids=tuple(p.get("doc_ids") or ()),  # type: ignore[arg-type]
+                needs=tuple(p.get("top_needs") or ()),  # type: ignore[arg-type]
+            )
+            for name, p in stored.items()
+        ]
+    try:
+        found = personas_from_store(store, save=False)
+    except AnalysisError:
+        return []
+    return [Audience(dict(p.attributes), p.name, p.doc_ids, p.top_needs, p.top_themes) for p in found]
+
+
+def narrate_for_audience(
+    store: Store,
+    audience: Audience | None = None,
+    *,
+    persona: str | None = None,
+    fmt: NarrativeFormat | str = NarrativeFormat.AD,
+    llm: str | LLM | None = None,
+    settings: NarrateSettings | None = None,
+    emotion: str | None = None,
+    product: str | None = None,
+    k: int = 5,
+    ranker: str | None = None,
+    seed: int = 0,
+) -> Narrative:
+    """Rank the consented testimonials for a persona (by name) or an audience, then write a guarded narrative."""
+    settings = settings or NarrateSettings()
+    if emotion is not None and emotion not in LABELS:
+        raise NarrateError(
+            f"Unknown emotion {emotion!r}.", hint=f"Use one of the GoEmotions labels: {', '.join(LABELS)}."
+        )
+    try:
+        fmt = NarrativeFormat(fmt)
+    except ValueError:
+        raise NarrateError(
+            f"Unknown narrative format {fmt!r}.", hint=f"Use one of: {', '.join(f.value for f in NarrativeFormat)}."
+        ) from None
+    backend = get_llm(llm or settings.llm, settings) if not hasattr(llm, "complete") else llm
+    ranking = select_testimonials(
+        store, audience, persona=persona, product=product, k=k, ranker=ranker or default_ranker(store)
+    )
+    ids = [r.doc_id for r in ranking.results]
+    emotions = _emotions(store, ids) if emotion else {}
+    sources = [
+        SourceQuote(
+            doc_id=r.doc_id,
+            text=r.text,
+            consent=True,
+            incentivised=r.incentivised,
+            author=r.author,
+            product=r.product,
+            emotions=emotions.get(r.doc_id, {}),
+            highlight=r.highlight,
+        )
+        for r in ranking.results
+    ]
+    for e in ranking.excluded[:MAX_FORBIDDEN]:
+        if e.reason in ("consent_false", "consent_unknown"):
+            doc = store.get_document(e.doc_id)
+            if doc is not None:
+                sources.append(
+                    SourceQuote(doc.doc_id or 0, doc.text, doc.consent, is_true(doc.attrs.get("incentivised")))
+                )
+    return narrate(
+        sources,
+        fmt=fmt,
+        llm=backend,  # type: ignore[arg-type]
+        audience=ranking.audience.label,
+        product=product or "",
+        emotion=emotion,
+        needs=ranking.audience.needs,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+        retries=settings.retries,
+        seed=seed,
+    )
+
+
+def _emotions(store: Store, ids: Sequence[int]) -> dict[int, dict[str, float]]:
+    if not ids:
+        return {}
+    matrix = store.score_matrix("emotion", LABELS, list(ids))
+    return {
+        d: {label: float(v) for label, v in zip(LABELS, row, strict=True) if not np.isnan(v)}
+        for d, row in zip(ids, matrix, strict=True)
+    }
