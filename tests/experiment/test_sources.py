@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute
 import pyarrow.parquet as pq
 import pytest
 
@@ -56,12 +57,15 @@ def _same(a: dict[str, dict[str, MetricStats]], b: dict[str, dict[str, MetricSta
                 assert getattr(s, f) == pytest.approx(getattr(t, f), rel=1e-11), (arm, m, f)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "parquet", "parquet-dictionary"])
 def test_streamed_in_chunks_equals_all_at_once(tmp_path: Path, fmt: str) -> None:
     d = _frame()
-    if fmt == "parquet":
+    if fmt.startswith("parquet"):
         path = tmp_path / "ab.parquet"
-        pq.write_table(pa.table(d), path, row_group_size=700)
+        table = pa.table(d)
+        if fmt == "parquet-dictionary":  # categorical arm column: its codes are used as they are
+            table = table.set_column(1, "arm", pa.compute.dictionary_encode(table["arm"]))
+        pq.write_table(table, path, row_group_size=700)
     else:
         path = _write_csv(tmp_path / f"ab.{fmt}", d, gz=fmt.endswith("gz"))
     kw = {"variant_col": "arm", "metrics": ["click", "spend"], "pre_col": "pre", "binary": ["click"]}

@@ -127,7 +127,10 @@ def _floats(col: pa.Array | pa.ChunkedArray, name: str) -> np.ndarray:
 
 
 def _codes(col: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    enc = pc.dictionary_encode(pc.cast(col, pa.string()))
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    # a dictionary column (Parquet categorical) is already encoded: use its codes as they are
+    enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(pc.cast(col, pa.string()))
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
     idx = enc.indices.to_numpy(zero_copy_only=False)
