@@ -26,7 +26,7 @@ from typing import Any
 
 from empathic.errors import BackendNotInstalledError, RegistryError, UnknownBackendError
 
-KINDS = ("store", "analyser", "emotion_model", "report_section", "ranker", "llm", "uplift_model")
+KINDS = ("store", "analyser", "emotion_model", "report_section", "ranker", "llm", "uplift_model", "pretest_model")
 
 
 @dataclass(frozen=True)

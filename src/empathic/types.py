@@ -1211,3 +1211,76 @@ class ExperimentIngestSummary:
             "arms": dict(self.arms),
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PretestDriver:
+    """One reason behind a pre-test score: a feature's part of the utility (log-odds, vs an average headline).
+
+    ``value`` is the text's raw feature value where it has one (a count, a probability);
+    ``detail`` names the strongest n-grams for the ``wording`` driver.
+    """
+
+    feature: str
+    label: str
+    contribution: float
+    value: float | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PretestScore:
+    """A ranked variant: utility ``score`` (log-odds of out-clicking an average training headline)."""
+
+    text: str
+    rank: int
+    score: float
+    p_beats_average: float
+    p_beats_best: float  # P(this variant out-clicks the top-ranked one); 0.5 for the top one
+    drivers: tuple[PretestDriver, ...] = ()
+    features: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", _frozen_map(self.features))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "p_beats_average": round(self.p_beats_average, 4),
+            "p_beats_best": round(self.p_beats_best, 4),
+            "drivers": [
+                {"feature": d.feature, "label": d.label, "contribution": round(d.contribution, 4),
+                 "value": d.value, "detail": d.detail}
+                for d in self.drivers
+            ],
+            "features": dict(self.features),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PretestEvaluation:
+    """Pairwise accuracy of a pre-test model on the significant headline pairs of an Upworthy-format file."""
+
+    pairs: int
+    tests: int
+    pairwise_accuracy: float
+    ci_low: float
+    ci_high: float
+    model: str
+    all_pairs: int = 0
+    flagged_pairs: int = 0  # significant pairs from the weeks flagged for randomisation problems
+    accuracy_unflagged: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pairs": self.pairs,
+            "tests": self.tests,
+            "pairwise_accuracy": self.pairwise_accuracy,
+            "ci95": [self.ci_low, self.ci_high],
+            "model": self.model,
+            "all_pairs": self.all_pairs,
+            "flagged_pairs": self.flagged_pairs,
+            "pairwise_accuracy_unflagged": self.accuracy_unflagged,
+        }

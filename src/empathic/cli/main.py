@@ -18,6 +18,7 @@ from empathic.cli.emotion import emotion_app, train_app
 from empathic.cli.experiment import register as register_experiment
 from empathic.cli.narrate import register as register_narrate
 from empathic.cli.predict import register as register_predict
+from empathic.cli.pretest import register as register_pretest
 from empathic.cli.relate import register as register_relate
 from empathic.cli.render import (
     emit,
@@ -49,6 +50,7 @@ register_experiment(app)
 register_relate(app)
 register_narrate(app)
 register_predict(app)
+register_pretest(app, train_app)
 app.add_typer(train_app, name="train")
 
 WorkspaceOpt = Annotated[
