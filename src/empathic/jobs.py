@@ -26,6 +26,7 @@ from empathic.errors import AnalysisError
 from empathic.experiment.runner import bandit_recommend, bandit_update, experiment_from_store, ingest_experiment
 from empathic.ingest import default_source, iter_batches
 from empathic.persona_narratives import narrate_for_audience
+from empathic.predict.propensity import propensity_from_store
 from empathic.relate.testimonials import select_testimonials
 from empathic.report import render_report
 from empathic.store import Store
@@ -191,5 +192,6 @@ run_experiment_ingest = ingest_experiment  # experiment: file -> unit rows / mer
 run_experiment = experiment_from_store
 run_bandit_recommend = bandit_recommend
 run_bandit_update = bandit_update
+run_propensity = propensity_from_store  # predict: emotions -> recommendation, stored by target name
 run_testimonials = select_testimonials  # relate: persona-matched testimonials (TestimonialRanking)
 run_narrative = narrate_for_audience  # relate + narrate: a guarded narrative for a persona (Narrative)

@@ -37,6 +37,7 @@ from empathic.types import (
     Narrative,
     NeedSentence,
     Persona,
+    PropensityResult,
     QuarantinedRow,
     Theme,
     WorkspaceStatus,
@@ -151,6 +152,11 @@ class Workspace:
     def narrate(self, audience: Any = None, **options: Any) -> Narrative:
         """A guarded narrative for a persona or audience, with the workspace's ``[narrate]`` settings."""
         return jobs.run_narrative(self.store, audience, settings=self.settings.narrate, **options)
+
+    def propensity(self, **options: Any) -> PropensityResult:
+        """Purchase propensity from stored emotions (stored by target); see :func:`empathic.jobs.run_propensity`."""
+        with self.writing():
+            return jobs.run_propensity(self.store, **options)
 
     def experiment_ingest(self, path: str | Path, **options: Any) -> ExperimentIngestSummary:
         """Store an experiment file; see :func:`empathic.experiment.runner.ingest_experiment`."""

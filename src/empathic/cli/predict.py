@@ -105,10 +105,8 @@ def propensity(
     json_out: JsonOpt = False,
 ) -> None:
     """Purchase propensity from emotions and text (never the rating): AUC with CI, calibration, contributions."""
-    from empathic.predict.propensity import propensity_from_store
-
-    with Workspace(workspace) as ws, ws.writing():
-        result = propensity_from_store(ws.store, target=target, folds=folds, n_boot=bootstrap, seed=seed)
+    with Workspace(workspace) as ws:
+        result = ws.propensity(target=target, folds=folds, n_boot=bootstrap, seed=seed)
     render_propensity(result, json_out)
 
 

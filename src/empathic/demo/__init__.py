@@ -15,6 +15,7 @@ from empathic.types import ColumnMapping, DemoResult, DocumentKind
 from empathic.workspace import Workspace
 
 DATA_DIR = Path(__file__).parent / "data"
+DEMO_PROPENSITY_TARGET = "rating >= 4"  # the propensity section's "would recommend" (a user-set rule)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ def run_demo(out: str | Path = "demo-output", *, progress: Callable[[int, int], 
         ws.experiment_ingest(DATA_DIR / "ads.csv", **DEMO_EXPERIMENTS)  # the ad arms are aggregated stats
         analysis = ws.analyze()
         ws.personas()  # stored by name, so testimonials and narratives can target them
+        # the demo reviews have ratings but no recommend flag: "would recommend" is set here as rating >= 4
+        ws.propensity(target=DEMO_PROPENSITY_TARGET, n_boot=500)
         if progress:
             progress(steps - 1, steps)
         report = ws.report(out / "report.html")

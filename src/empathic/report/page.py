@@ -26,6 +26,9 @@ DEFAULT_SECTIONS = (
     "testimonials",
     "narratives",
     "experiments",
+    "pretest",
+    "uplift",
+    "propensity",
     "quotes",
     "data_quality",
 )
