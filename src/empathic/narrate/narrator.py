@@ -32,6 +32,11 @@ from empathic.types import Narrative, NarrativeFormat, QuotedSpan, SourceQuote
 DISCLOSURE = "Disclosure: some of the customers quoted here received a free product or another incentive."
 
 
+def _author(s: SourceQuote) -> str:
+    """Author names are customer data: one with contact details or instruction-like text is not shown."""
+    return s.author if s.author and not instruction_signs(s.author) else "a customer"
+
+
 def _label(value: str) -> str:
     """Persona labels and product names may derive from customer data: dropped if they look like instructions."""
     return "" if instruction_signs(value) else value
@@ -70,10 +75,12 @@ def narrate(
         top = consented[0].product
         consented = [s for s in consented if s.product == top] + [s for s in consented if s.product != top]
     picked: list[tuple[SourceQuote, str]] = []
+    clean_texts: list[tuple[int, str]] = []  # what a quote may come from: consented text minus the set-aside parts
     set_aside: list[str] = []
     signs: Counter[str] = Counter()
     for s in consented:
         excerpt = clean_excerpt(s.text)
+        clean_texts.append((s.doc_id, excerpt.clean_text))
         set_aside += excerpt.set_aside
         signs.update(excerpt.signs)
         quote = excerpt.text
@@ -96,7 +103,7 @@ def narrate(
     canary = secrets.token_hex(4).upper()
     brief = Brief(
         format=fmt,
-        quotes=tuple(BriefQuote(f"Q{i}", text, s.author or "") for i, (s, text) in enumerate(picked, start=1)),
+        quotes=tuple(BriefQuote(f"Q{i}", text, _author(s)) for i, (s, text) in enumerate(picked, start=1)),
         audience=_label(audience),
         product=product,
         emotion=emotion or "",
@@ -113,9 +120,9 @@ def narrate(
             clean_messages.append({"role": m["role"], "content": content})
         messages = clean_messages
     by_id = {q.id: (s, q.text) for q, (s, _) in zip(brief.quotes, picked, strict=True)}
-    context = " ".join([brief.audience, brief.product, *brief.needs, *(s.author or "" for s, _ in picked)])
+    context = " ".join([brief.audience, brief.product, *brief.needs, *(_author(s) for s, _ in picked)])
     language = language_of(" ".join(t for _, t in picked)) or "en"
-    consented_texts = [(s.doc_id, t) for s, t in picked] + [(s.doc_id, s.text) for s in consented]
+    consented_texts = [(s.doc_id, t) for s, t in picked] + clean_texts
     rejected: list[dict[str, Any]] = []
     for attempt in range(retries + 1):
         raw = llm.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed + attempt)
@@ -123,7 +130,7 @@ def narrate(
         appended = False
         if not used:
             s, quote = picked[0]
-            text = f"{text.rstrip()}\n“{quote}” — {s.author or 'a customer'}".strip()
+            text = f"{text.rstrip()}\n“{quote}” — {_author(s)}".strip()
             used, appended = [brief.quotes[0].id], True
         check = check_output(
             text,
@@ -134,6 +141,7 @@ def narrate(
             canaries=[canary, *canaries],
             language=language,
             context_names=[n for n in (brief.product, brief.audience) if n],
+            system=messages[0]["content"],
         )
         if not raw.strip():
             check.failures.append("empty_output")
