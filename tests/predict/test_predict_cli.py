@@ -81,6 +81,8 @@ def test_propensity_on_a_workspace_is_stored_and_reported(capsys, reviews_ws, tm
     out = _json(capsys, "propensity", "-w", str(reviews_ws), "--target", "rating >= 4", "--bootstrap", "200", "--json")
     assert out["target_rule"] == "rating >= 4" and out["status"] == "ok" and out["n"] == 361
     assert out["auc_ci"][0] < out["auc"] < out["auc_ci"][1]
+    # 121 negatives cannot support 34 coefficients (10 per feature): the 6 Ekman groups are used instead
+    assert out["features"][:6] == [f"ekman:{g}" for g in ("anger", "disgust", "fear", "joy", "sadness", "surprise")]
     assert len(out["effects"]) >= 6 and sum(b["n"] for b in out["calibration"]) == out["n"]
     assert "rating" not in out["features"], "the rating is never a feature"
     with Workspace(reviews_ws) as w:

@@ -99,6 +99,9 @@ def propensity(
     target: Annotated[
         str, typer.Option(help="0/1 attribute (e.g. 'Recommended IND') or a rule such as 'rating >= 4'.")
     ] = "Recommended IND",
+    emotions: Annotated[
+        str, typer.Option(help="'labels' (28), 'ekman' (6 groups) or 'auto' (labels when there is enough data).")
+    ] = "auto",
     folds: Annotated[int, typer.Option(help="Cross-validation folds for the AUC.")] = 5,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the AUC CI.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -106,7 +109,7 @@ def propensity(
 ) -> None:
     """Purchase propensity from emotions and text (never the rating): AUC with CI, calibration, contributions."""
     with Workspace(workspace) as ws:
-        result = ws.propensity(target=target, folds=folds, n_boot=bootstrap, seed=seed)
+        result = ws.propensity(target=target, emotions=emotions, folds=folds, n_boot=bootstrap, seed=seed)
     render_propensity(result, json_out)
 
 

@@ -255,22 +255,44 @@ class TargetRule:
         return float(bool(_OPS[self.op](number, self.threshold)))
 
 
+EMOTION_LEVELS = ("auto", "labels", "ekman")
+EVENTS_PER_FEATURE = 10  # Peduzzi et al. 1996: at least ~10 of the rarer outcome per coefficient
+
+
 def propensity_from_store(
-    store: Any, *, target: str, folds: int = 5, n_boot: int = 1000, seed: int = 0, save: bool = True
+    store: Any,
+    *,
+    target: str,
+    emotions: str = "auto",
+    folds: int = 5,
+    n_boot: int = 1000,
+    seed: int = 0,
+    save: bool = True,
 ) -> PropensityResult:
     """Propensity of ``target`` from the stored emotion scores and text features of the customer documents.
 
-    The rating is never a feature. With ``save`` the result is stored under results kind ``propensity``,
-    name = the target's label, next to earlier results for other targets.
+    ``emotions``: ``labels`` (the 28 GoEmotions probabilities), ``ekman`` (the 6 Ekman groups; neutral is the
+    reference) or ``auto``: labels when the rarer class has at least 10 documents per feature, else Ekman
+    groups — fewer coefficients where the data cannot support 34. The rating is never a feature. With
+    ``save`` the result is stored under results kind ``propensity``, name = the target's label, next to
+    earlier results for other targets.
     """
-    from empathic.analyse.emotion.taxonomy import LABELS
+    from empathic.analyse.emotion.taxonomy import EKMAN, LABELS
     from empathic.analyse.from_store import customer_documents
 
+    if emotions not in EMOTION_LEVELS:
+        raise AnalysisError(f"Unknown emotion feature level {emotions!r}.", hint=f"Use one of {EMOTION_LEVELS}.")
     rule = TargetRule.parse(target)
     docs = [d for d in customer_documents(store) if rule.value(d) is not None]
     ids = [d.doc_id or 0 for d in docs]
-    emotions = store.score_matrix("emotion", LABELS, ids) if ids else np.zeros((0, len(LABELS)))
-    scored = ~np.isnan(emotions).any(axis=1)
+    if emotions == "auto":
+        y_all = np.array([rule.value(d) for d in docs], dtype=np.float64)
+        minority = min(int(y_all.sum()), len(y_all) - int(y_all.sum()))
+        wide = minority >= EVENTS_PER_FEATURE * (len(LABELS) + len(TEXT_FEATURES))
+        emotions = "labels" if wide else "ekman"
+    names = list(LABELS) if emotions == "labels" else [f"ekman:{g}" for g in EKMAN if g != "neutral"]
+    matrix = store.score_matrix("emotion", names, ids) if ids else np.zeros((0, len(names)))
+    scored = ~np.isnan(matrix).any(axis=1)
     docs = [d for d, ok in zip(docs, scored, strict=True) if ok]
     y = np.array([rule.value(d) for d in docs], dtype=np.float64)
     positives = int(y.sum())
@@ -282,9 +304,9 @@ def propensity_from_store(
             "or a rule (--target 'rating >= 4').",
         )
     tx, tx_names = text_features([d.text for d in docs])
-    X = np.column_stack([emotions[scored], tx])
+    X = np.column_stack([matrix[scored], tx])
     result = analyse_propensity(
-        X, y, [*LABELS, *tx_names], target=rule.label, target_rule=rule.label, folds=folds, n_boot=n_boot, seed=seed
+        X, y, [*names, *tx_names], target=rule.label, target_rule=rule.label, folds=folds, n_boot=n_boot, seed=seed
     )
     if save:
         items = dict(store.results("propensity"))

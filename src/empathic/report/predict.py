@@ -114,10 +114,11 @@ def propensity(ctx: ReportContext) -> Section | None:
         return None
     html = "".join(_propensity_block(name, r) for name, r in sorted(stored.items()))
     html += (
-        '<p class="note">Features: the 28 emotion probabilities of each document and text features (log counts of '
-        "words, questions, exclamations, second-person words, digits, emoji). AUC from out-of-fold predictions of "
-        "a standardised logistic regression, bootstrap CI over documents; contributions from a fit on all documents, "
-        "Wald CIs. Associations, not causes. Details: docs/predict.md.</p>"
+        '<p class="note">Features: the emotion probabilities of each document — the 28 labels, or the 6 Ekman groups '
+        "(neutral the reference) when the rarer class has fewer than 10 documents per feature — and text features "
+        "(log counts of words, questions, exclamations, second-person words, digits, emoji). AUC from out-of-fold "
+        "predictions of a standardised logistic regression, bootstrap CI over documents; contributions from a fit "
+        "on all documents, Wald CIs. Associations, not causes. Details: docs/predict.md.</p>"
     )
     return Section(
         "propensity",
