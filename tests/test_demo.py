@@ -25,8 +25,15 @@ def test_demo_end_to_end_and_idempotent(tmp_path: Path) -> None:
     report = Path(result.report)
     html = report.read_text(encoding="utf-8")
     sections = ("sentiment", "emotions", "mirror", "themes", "needs", "drivers", "personas", "testimonials")
-    for section in (*sections, "data_quality"):
+    for section in (*sections, "narratives", "data_quality"):
         assert f'id="{section}"' in html, section
+    readouts = html.split('id="experiments"')[1].split("</section>")[0]
+    assert readouts.count("<h3>") == 3 and readouts.count("forest-plot") == 3, "the three ad experiments are read out"
+    narratives = html.split('id="narratives"')[1].split("</section>")[0]
+    with Workspace(result.workspace) as ws:
+        personas = ws.store.results("persona")
+    assert personas and narratives.count("<h3>") == len(personas), "one narrative per stored persona"
+    assert narratives.count('<mark title="source testimonials/') >= len(personas), "quotes highlighted with sources"
     reviews = next(i for i in result.ingests if i.kind.value == "review")
     assert dict(reviews.by_reason) == {"empty_text": 3, "duplicate_id": 1}
     assert all(i.read == i.stored + i.skipped + i.quarantined for i in result.ingests)

@@ -44,3 +44,15 @@ def test_forest_plot_is_well_formed_and_escapes() -> None:
     assert "&lt;b&gt;" in svg and "A &amp; B" in svg and "n/a" in svg
     assert svg.count('class="estimate"') == 2 and svg.count('class="outer"') == 2
     assert "#009E73" in svg and "#D55E00" in svg  # above zero green, below zero orange
+
+
+def test_a_broken_experiment_is_named_not_hidden() -> None:
+    store = _store(20_000, 20_100)
+    store.save_experiment(ExperimentSpec("weights typo", "control", ("click",), ("click",), {"control": 1, "bb": 1}))
+    store.write_experiment_aggregates(
+        "weights typo",
+        "arms",
+        {"control": {"click": MetricStats(10, 1.0, 1.0)}, "b": {"click": MetricStats(10, 2.0, 2.0)}},
+    )
+    section = experiments(ReportContext(store))
+    assert section is not None and "Not analysed: EMP952" in section.html and "hero &lt;test&gt;" in section.html

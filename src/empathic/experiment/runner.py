@@ -38,6 +38,20 @@ def _check_control(stats: Mapping[str, Any], control: str, where: str) -> None:
         )
 
 
+def _analyze(stats: Mapping[str, Mapping[str, Any]], **options: Any) -> ExperimentResult:
+    """:func:`analyze` with bad parameters (alpha, correction, weights) turned into a coded error."""
+    weights = options.get("weights")
+    if weights and set(weights) != set(stats):
+        raise ExperimentDataError(
+            f"--weights names {', '.join(sorted(weights))}, but the arms are {', '.join(sorted(stats))}.",
+            hint="Give one planned share per arm, e.g. control=1,b=1.",
+        )
+    try:
+        return analyze(stats, **options)
+    except ValueError as exc:
+        raise ExperimentDataError(str(exc), hint="See `empathic experiment analyze --help`.") from exc
+
+
 def analyze_file(
     path: str | Path,
     *,
@@ -53,7 +67,7 @@ def analyze_file(
     """Stream a one-row-per-unit file into sufficient statistics and analyse it (see :func:`analyze`)."""
     stats = stream_stats(path, variant_col=variant_col, metrics=metrics, pre_col=pre_col, binary=binary, fmt=fmt)
     _check_control(stats, control, str(path))
-    return analyze(
+    return _analyze(
         stats,
         control=control,
         metrics=metrics,
@@ -151,7 +165,7 @@ def experiment_from_store(store: Store, name: str, **options: Any) -> Experiment
     metrics = options.pop("metrics", None) or spec.metrics or None
     binary = set(options.pop("binary", None) or spec.binary)
     weights = dict(spec.weights) or None
-    return analyze(
+    return _analyze(
         stats, control=spec.control, metrics=metrics, binary=binary, experiment=name, weights=weights, **options
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from empathic.experiment.runner import experiments_from_store
+from empathic.errors import ExperimentError
+from empathic.experiment.runner import experiment_from_store
 from empathic.report.forest import forest_plot
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import ExperimentResult
@@ -64,11 +65,20 @@ def _chart(r: ExperimentResult) -> str:
 
 
 def experiments(ctx: ReportContext) -> Section | None:
-    results = experiments_from_store(ctx.store)
     specs = ctx.store.experiments()
-    if not results:
+    parts, results = [], []
+    for spec in specs:
+        stats = ctx.store.experiment_stats(spec.name)
+        if spec.control not in stats or len(stats) < 2:
+            continue  # nothing to compare yet
+        try:
+            results.append(experiment_from_store(ctx.store, spec.name))
+        except ExperimentError as exc:  # one broken experiment must not hide the others
+            parts.append(
+                f'<h3>{esc(spec.name)}</h3><p class="note">Not analysed: {esc(exc.code)} {esc(exc.message)}</p>'
+            )
+    if not results and not parts:
         return None
-    parts = []
     for r in results:
         binary = next((set(s.binary) for s in specs if s.name == r.experiment), set())
         srm = (
