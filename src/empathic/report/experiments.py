@@ -58,7 +58,7 @@ def _chart(r: ExperimentResult) -> str:
         [x.rel_lift for x in rows],
         [x.rel_lift_ci[0] for x in rows],
         [x.rel_lift_ci[1] for x in rows],
-        title=f"{r.experiment}: relative lift vs {r.control} (95% CI; light band: always-valid)",
+        title=f"{r.experiment}: relative lift vs {r.control}",
         outer_lows=outer_lo,
         outer_highs=outer_hi,
     )
@@ -98,8 +98,9 @@ def experiments(ctx: ReportContext) -> Section | None:
     note = (
         '<p class="note">Proportions: two-proportion z test; means: Welch t test (CUPED when a pre-period covariate '
         "was stored). p adj.: Holm across the variants of a metric. P(beat): Bayesian chance to beat control "
-        "(Beta(1, 1) or flat prior). The light band is the always-valid confidence sequence (normal mixture), safe "
-        "to read at any time; the solid bar is the fixed-horizon 95% CI.</p>"
+        "(Beta(1, 1) or flat prior). In the charts the solid bar is the fixed-horizon 95% CI of the relative lift and "
+        "the light band the always-valid confidence sequence (normal mixture) of the absolute lift divided by the "
+        "control mean, safe to read at any time.</p>"
     )
     return Section(
         "experiments",
