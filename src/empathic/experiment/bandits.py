@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from scipy import stats as sps
@@ -77,6 +78,17 @@ def check_reward(kind: BanditKind, reward: float) -> str | None:
     if kind is BanditKind.BERNOULLI and reward not in (0.0, 1.0):
         return f"a bernoulli bandit takes rewards 0 or 1, not {reward!r}"
     return None
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """What :func:`replay` evaluates: pick an arm for a segment, then learn from its reward."""
+
+    name: str
+
+    def choose(self, segment: str = "") -> str: ...
+
+    def update(self, segment: str, arm: str, reward: float) -> Policy: ...
 
 
 class ThompsonSampling:
@@ -146,7 +158,7 @@ class FixedArm:
 
 def replay(
     events: Iterable[tuple[str, str, float]],
-    policy: ThompsonSampling | UniformRandom | FixedArm,
+    policy: Policy,
     *,
     alpha: float = 0.05,
 ) -> ReplayResult:

@@ -15,7 +15,15 @@ import numpy as np
 
 from empathic.errors import BanditError, ExperimentDataError, ExperimentNotFoundError
 from empathic.experiment.analysis import analyze
-from empathic.experiment.bandits import FixedArm, ThompsonSampling, UniformRandom, check_reward, prob_best, replay
+from empathic.experiment.bandits import (
+    FixedArm,
+    Policy,
+    ThompsonSampling,
+    UniformRandom,
+    check_reward,
+    prob_best,
+    replay,
+)
 from empathic.experiment.bandits import choose as thompson_choose
 from empathic.experiment.sources import arm_rows, iter_batches, iter_observations, stream_stats
 from empathic.store import Store
@@ -277,7 +285,7 @@ def replay_file(
         if problem:
             raise ExperimentDataError(f"{Path(path).name}: {problem}.", hint=f"Check the column {reward_col!r}.")
     names = sorted({a for _, a, _ in events})
-    policies: list[ThompsonSampling | UniformRandom | FixedArm] = [
+    policies: list[Policy] = [
         ThompsonSampling(names, kind, seed=seed),
         UniformRandom(names, seed=seed),
         *(FixedArm(a) for a in names),
