@@ -76,13 +76,14 @@ def test_missing_scikit_learn_says_what_to_install(monkeypatch: pytest.MonkeyPat
         registry.get("uplift_model", "two-model")
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_hillstrom_womens_vs_none_matches_the_published_protocol(shared_data) -> None:
     """scikit-uplift's example (Womens vs No E-Mail, visit, 50/50 split, seed 42) reports uplift@30% 0.0661."""
     cols = read_columns(shared_data / "hillstrom" / "hillstrom.csv.gz")
     r = evaluate_uplift(
         cols, outcome="visit", treatment_col="segment", control="No E-Mail", treatment="Womens E-Mail",
-        methods=["two-model-logistic", "class-transformation-logistic"], n_boot=200,
+        methods=["two-model-logistic", "class-transformation-logistic"], n_boot=100,
     )  # fmt: skip
     assert (r.n_train, r.n_test) == (21346, 21347), "the Mens arm is dropped, then split in half"
     assert r.excluded == ("conversion", "spend")
