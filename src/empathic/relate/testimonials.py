@@ -82,7 +82,10 @@ def resolve_audience(store: Store, *, persona: str | None = None, audience: Audi
         attrs = dict(p.get("attributes") or {})  # type: ignore[call-overload]
         return Audience(attributes=attrs, persona=persona, doc_ids=tuple(p.get("doc_ids") or ()),  # type: ignore[arg-type]
                         needs=tuple(p.get("top_needs") or ()), themes=tuple(p.get("top_themes") or ()))  # type: ignore[arg-type]  # fmt: skip
-    aud = Audience.parse(audience) if isinstance(audience, str) else audience
+    try:
+        aud = Audience.parse(audience) if isinstance(audience, str) else audience
+    except ValueError as exc:
+        raise RelateError(str(exc), hint="Separate filters with commas: key=value,key=value.") from None
     assert aud is not None
     if aud.doc_ids:
         return aud
