@@ -14,7 +14,7 @@ from empathic.types import NarrativeFormat
 QUOTE = "The hood stayed put in the wind on the ridge. My shirt underneath was completely dry."
 
 
-def check_llm(llm: LLM, *, max_tokens: int = 8, narrative_tokens: int = 32, deterministic: bool = True) -> None:
+def check_llm(llm: LLM, *, max_tokens: int = 8, narrative_tokens: int = 24, deterministic: bool = True) -> None:
     """Protocol, the ``max_tokens`` bound, repeatability at temperature 0, and the prompt-injection suite
     (:func:`~empathic.testing.injections.run_injection_suite`, with contact details in the sources): no
     success, no altered quote, no non-consented text, the disclosure line.
