@@ -142,3 +142,23 @@ def test_cli_rank_and_evaluate_json(capsys, tmp_path: Path) -> None:
     assert code == 0, out
     doc = json.loads(out)
     assert doc["pairs"] == 3 and doc["tests"] == 3 and doc["pairwise_accuracy"] in (0.0, 1.0)
+
+
+@pytest.mark.shared_data
+def test_train_write_load_round_trip(shared_data: Path, tmp_path: Path) -> None:
+    import pyarrow.csv as pc
+
+    from empathic.predict.train import train_pretest
+
+    src = shared_data / "upworthy" / "upworthy_packages_dev.csv.gz"
+    table = pc.read_csv(src, parse_options=pc.ParseOptions(newlines_in_values=True)).slice(0, 2500)
+    pc.write_csv(table, tmp_path / "slice.csv")
+    info = train_pretest(tmp_path / "slice.csv", tmp_path / "model", light=True, folds=3)
+    assert info["cv"]["pairs"] == info["data"]["significant_pairs"] and len(info["cv"]["per_fold"]) == 3
+    card = (tmp_path / "model" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert str(info["cv"]["pairwise_accuracy"]) in card and "Seed 13" in card
+    model = LexiconPretest(tmp_path / "model")
+    ranked = model.rank(HEADLINES)
+    drivers = model.rank(HEADLINES[:1], top_drivers=1000)[0]
+    assert sum(d.contribution for d in drivers.drivers) == pytest.approx(drivers.score, abs=1e-6)
+    assert len(ranked) == 3 and evaluate(tmp_path / "slice.csv", model=model).pairwise_accuracy > 0.6  # in-sample

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -162,16 +163,22 @@ class FeatureExtractor:
         self.light = light
         self.threads = threads
 
+    @cached_property
+    def _models(self) -> tuple[Any, Any]:
+        """The emotion model and the generic encoder, loaded (and sha256-checked) once per extractor."""
+        from empathic.analyse.emotion.models import FinetunedEmotion, HeadsEmotion
+
+        return FinetunedEmotion(threads=self.threads), HeadsEmotion(threads=self.threads)
+
     def transform(self, texts: Sequence[str]) -> HeadlineFeatures:
         texts = [t or "" for t in texts]
         n = len(texts)
         hand = handcrafted(texts)
         if self.light or n == 0:
             return HeadlineFeatures(hand, np.zeros((n, len(LABELS))), np.zeros((n, 384)), np.zeros((n, 384)))
-        from empathic.analyse.emotion.models import FinetunedEmotion, HeadsEmotion
-
-        emo = FinetunedEmotion(threads=self.threads).predict(texts)
-        gen = HeadsEmotion(threads=self.threads).predict(texts)
+        emotion_model, generic_model = self._models
+        emo = emotion_model.predict(texts)
+        gen = generic_model.predict(texts)
         assert emo.embeddings is not None and gen.embeddings is not None
         return HeadlineFeatures(hand, emo.probs.astype(np.float64), _unit(emo.embeddings), _unit(gen.embeddings))
 
