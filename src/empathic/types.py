@@ -1277,8 +1277,8 @@ class PretestEvaluation:
         return {
             "pairs": self.pairs,
             "tests": self.tests,
-            "pairwise_accuracy": self.pairwise_accuracy,
-            "ci95": [self.ci_low, self.ci_high],
+            "pairwise_accuracy": _num6(self.pairwise_accuracy),  # None when there is no significant pair
+            "ci95": [_num6(self.ci_low), _num6(self.ci_high)],
             "model": self.model,
             "all_pairs": self.all_pairs,
             "flagged_pairs": self.flagged_pairs,

@@ -162,3 +162,12 @@ def test_train_write_load_round_trip(shared_data: Path, tmp_path: Path) -> None:
     drivers = model.rank(HEADLINES[:1], top_drivers=1000)[0]
     assert sum(d.contribution for d in drivers.drivers) == pytest.approx(drivers.score, abs=1e-6)
     assert len(ranked) == 3 and evaluate(tmp_path / "slice.csv", model=model).pairwise_accuracy > 0.6  # in-sample
+
+
+def test_evaluate_without_significant_pairs_gives_null_not_nan(capsys, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(
+        "clickability_test_id,eyecatcher_id,headline,impressions,clicks\nt,i,A,100,5\nt,i,B,100,6\n"
+    )
+    code, out = run(capsys, "pretest", "evaluate", "--data", str(tmp_path / "p.csv"), "-m", "lexicon-ngram", "--json")
+    doc = json.loads(out)  # valid JSON: no NaN literal
+    assert code == 0 and doc["pairs"] == 0 and doc["tests"] == 0 and doc["pairwise_accuracy"] is None
