@@ -120,4 +120,5 @@ def parse_brief(messages: Sequence[Message]) -> Brief:
     )
 
 
-PLACEHOLDER = re.compile(r"\{\{\s*(Q\d+)\s*\}\}|\{(Q\d+)\}|\[(Q\d+)\]")
+# a placeholder, with any quotation marks the model put around it (the narrator adds its own)
+PLACEHOLDER = re.compile(r"[\"“”„«»‘’']*(?:\{\{\s*(Q\d+)\s*\}\}|\{(Q\d+)\}|\[(Q\d+)\])[\"“”«»‘’']*")
