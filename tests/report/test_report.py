@@ -54,6 +54,7 @@ def test_report_sections_and_escaping(workspace, tmp_path: Path) -> None:
     left_out |= {"uplift", "propensity"}  # no stored uplift or propensity result
     left_out |= {"experiments"}  # no stored experiment
     left_out |= {"testimonials"}  # no testimonial stored
+    left_out |= {"pretest"}  # no ad stored
     for section in DEFAULT_SECTIONS:
         assert (f'id="{section}"' in html) is (section not in left_out), section
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
