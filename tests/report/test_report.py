@@ -53,7 +53,7 @@ def test_report_sections_and_escaping(workspace, tmp_path: Path) -> None:
     left_out = {"mirror", "drivers", "personas"}  # no reply links, too few ratings, no author attributes
     left_out |= {"uplift", "propensity"}  # no stored uplift or propensity result
     left_out |= {"experiments"}  # no stored experiment
-    left_out |= {"testimonials"}  # no testimonial stored
+    left_out |= {"testimonials", "narratives"}  # no testimonial stored
     left_out |= {"pretest"}  # no ad stored
     for section in DEFAULT_SECTIONS:
         assert (f'id="{section}"' in html) is (section not in left_out), section
