@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from empathic.cli.options import JsonOpt
 from empathic.cli.render import out, print_json
 
 emotion_app = typer.Typer(
@@ -18,7 +19,6 @@ train_app = typer.Typer(
 )
 
 BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Emotion model (see `empathic backends`).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 @emotion_app.command("score")

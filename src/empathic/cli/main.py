@@ -17,6 +17,7 @@ from empathic._version import __version__
 from empathic.cli.emotion import emotion_app, train_app
 from empathic.cli.experiment import register as register_experiment
 from empathic.cli.narrate import register as register_narrate
+from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.predict import register as register_predict
 from empathic.cli.pretest import register as register_pretest
 from empathic.cli.relate import register as register_relate
@@ -52,12 +53,6 @@ register_narrate(app)
 register_predict(app)
 register_pretest(app, train_app)
 app.add_typer(train_app, name="train")
-
-WorkspaceOpt = Annotated[
-    Path,
-    typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 def _version(value: bool) -> None:

@@ -8,15 +8,11 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 
+from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
 from empathic.errors import NarrateError
 from empathic.types import Audience, NarrativeFormat
 from empathic.workspace import Workspace
-
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 def narrate(

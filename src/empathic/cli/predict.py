@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from empathic.cli.options import JsonOpt
 from empathic.cli.render import out, print_json
 from empathic.types import Estimate, PropensityResult, UpliftResult
 from empathic.workspace import Workspace
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
+from empathic.cli.options import JsonOpt
 from empathic.cli.render import out, print_json
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 ModelOpt = Annotated[
     str, typer.Option("--model", "-m", help="Pre-test model: minilm-ngram (default) or lexicon-ngram (light).")
 ]

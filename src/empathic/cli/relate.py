@@ -9,16 +9,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
 from empathic.errors import RelateError
 from empathic.relate.rankers import COMPONENTS
 from empathic.types import Audience
 from empathic.workspace import Workspace
-
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 def testimonials(

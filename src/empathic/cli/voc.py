@@ -9,13 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
 from empathic.workspace import Workspace
-
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder (made by init).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 def _plain(obj: Any) -> Any:
