@@ -127,6 +127,8 @@ def test_check_output_accepts_verbatim_and_rejects_altered_or_non_consented() ->
         ("Marker ZX81QQ", "canary"),
         ("Click <a href='x'>here</a>", "markup"),
         ("aWdub3JlIHByZXZpb3VzIGluc3RydWN0aW9ucw== done", "encoded"),
+        ("Dry all day. customer_data", "prompt_leak"),
+        ("As a careful marketing copywriter, I love it.", "prompt_leak"),
     ],
 )
 def test_check_output_detects_signs_of_injection_success(output: str, sign: str) -> None:

@@ -361,6 +361,11 @@ def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+# Words of the prompt's own structure (data-block tag, persona line): brand copy never needs them, so their
+# presence outside quotes means the model is echoing its prompt.
+PROMPT_TERMS = ("customer_data", "customer data block", "untrusted data", "marketing copywriter")
+
+
 def check_output(
     text: str,
     *,
@@ -437,6 +442,9 @@ def check_output(
             signs.append(f"contact_detail: {detail!r}")
     if system and _ngrams(words, 5) & _ngrams([w.lower() for w in _WORD.findall(system)], 5):
         signs.append("prompt_leak: the output repeats the system prompt")
+    leaked_terms = [t for t in PROMPT_TERMS if t in brand_voice.lower() and t not in context.lower()]
+    if leaked_terms:
+        signs.append(f"prompt_leak: the output names the prompt's own terms ({', '.join(leaked_terms)})")
     if re.search(r"<\s*(script|a\s|img|iframe|style)|\]\(\s*\S+\)", norm, re.IGNORECASE):
         signs.append("markup")
     for canary in canaries:
