@@ -23,44 +23,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.analyse.emotion.taxonomy import LABELS
-from empathic.analyse.from_store import personas_from_store
 from empathic.config import NarrateSettings
-from empathic.errors import AnalysisError, NarrateError
+from empathic.errors import NarrateError
 from empathic.narrate import LLM, get_llm, narrate
 from empathic.relate.signals import is_true
-from empathic.relate.testimonials import GENERIC_EMBEDDING, select_testimonials, stored_personas
+from empathic.relate.testimonials import default_ranker, select_testimonials
 from empathic.store import Store
-from empathic.types import Audience, DocumentKind, Narrative, NarrativeFormat, SourceQuote
+from empathic.types import Audience, Narrative, NarrativeFormat, SourceQuote
 
 MAX_FORBIDDEN = 500  # non-consented candidates checked against each output
-
-
-def default_ranker(store: Store) -> str:
-    """``embedding`` when the store holds sentence vectors for testimonials, else the light ``lexical`` one."""
-    first = next(iter(store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None)
-    if first is not None and store.embeddings(GENERIC_EMBEDDING, [first.doc_id or 0])[0]:
-        return "embedding"
-    return "lexical"
-
-
-def persona_audiences(store: Store) -> list[Audience]:
-    """One audience per stored persona (or per computed persona when none is stored)."""
-    stored = stored_personas(store)
-    if stored:
-        return [
-            Audience(
-                attributes=dict(p.get("attributes") or {}),  # type: ignore[call-overload]
-                persona=name,
-                doc_ids=tuple(p.get("doc_ids") or ()),  # type: ignore[arg-type]
-                needs=tuple(p.get("top_needs") or ()),  # type: ignore[arg-type]
-            )
-            for name, p in stored.items()
-        ]
-    try:
-        found = personas_from_store(store, save=False)
-    except AnalysisError:
-        return []
-    return [Audience(dict(p.attributes), p.name, p.doc_ids, p.top_needs, p.top_themes) for p in found]
 
 
 def narrate_for_audience(

@@ -31,9 +31,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from empathic.analyse.from_store import personas_from_store
 from empathic.analyse.needs import detect_needs
 from empathic.analyse.personas import dimension_value
-from empathic.errors import RelateError, UnknownAudienceError
+from empathic.errors import AnalysisError, RelateError, UnknownAudienceError
 from empathic.relate import signals
 from empathic.relate.rankers import COMPONENTS, Ranker, get_ranker
 from empathic.store import Store
@@ -59,6 +60,35 @@ MAX_AUDIENCE_DOCS = 2000
 def stored_personas(store: Store) -> dict[str, dict[str, object]]:
     """Personas saved by ``empathic personas`` (results kind ``persona``): name -> payload."""
     return store.results("persona")
+
+
+def persona_audiences(store: Store, *, unavailable: Sequence[Audience] = ()) -> list[Audience]:
+    """One audience per stored persona (or per computed persona when none is stored); ``unavailable`` when
+    no persona is stored and none can be computed (documents not analysed yet)."""
+    stored = stored_personas(store)
+    if stored:
+        return [
+            Audience(
+                attributes=dict(p.get("attributes") or {}),  # type: ignore[call-overload]
+                persona=name,
+                doc_ids=tuple(p.get("doc_ids") or ()),  # type: ignore[arg-type]
+                needs=tuple(p.get("top_needs") or ()),  # type: ignore[arg-type]
+            )
+            for name, p in stored.items()
+        ]
+    try:
+        found = personas_from_store(store, save=False)
+    except AnalysisError:
+        return list(unavailable)
+    return [Audience(dict(p.attributes), p.name, p.doc_ids, p.top_needs, p.top_themes) for p in found]
+
+
+def default_ranker(store: Store) -> str:
+    """``embedding`` when the store holds sentence vectors for testimonials, else the light ``lexical`` one."""
+    first = next(iter(store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None)
+    if first is not None and store.embeddings(GENERIC_EMBEDDING, [first.doc_id or 0])[0]:
+        return "embedding"
+    return "lexical"
 
 
 def resolve_audience(store: Store, *, persona: str | None = None, audience: Audience | str | None = None) -> Audience:

@@ -7,7 +7,8 @@ and offline). Every highlighted quote is verbatim from a consented document, nam
 from __future__ import annotations
 
 from empathic.errors import EmpathicError
-from empathic.persona_narratives import default_ranker, narrate_for_audience, persona_audiences
+from empathic.persona_narratives import narrate_for_audience
+from empathic.relate.testimonials import default_ranker, persona_audiences
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import DocumentKind, Narrative, NarrativeFormat
 

@@ -7,10 +7,8 @@ passed the consent gate of :func:`empathic.relate.select_testimonials` can appea
 
 from __future__ import annotations
 
-from empathic.analyse.from_store import personas_from_store
-from empathic.errors import AnalysisError
 from empathic.relate.rankers import COMPONENTS
-from empathic.relate.testimonials import GENERIC_EMBEDDING, select_testimonials, stored_personas
+from empathic.relate.testimonials import default_ranker, persona_audiences, select_testimonials
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import Audience, DocumentKind, RankedTestimonial, TestimonialRanking
 
@@ -82,35 +80,14 @@ def _card(r: RankedTestimonial) -> str:
     )
 
 
-def _audiences(ctx: ReportContext) -> list[Audience]:
-    stored = stored_personas(ctx.store)
-    if stored:
-        return [
-            Audience(
-                attributes=dict(p.get("attributes") or {}),  # type: ignore[call-overload]
-                persona=name,
-                doc_ids=tuple(p.get("doc_ids") or ()),  # type: ignore[arg-type]
-                needs=tuple(p.get("top_needs") or ()),  # type: ignore[arg-type]
-            )
-            for name, p in stored.items()
-        ]
-    try:
-        found = personas_from_store(ctx.store, save=False)
-    except AnalysisError:
-        return [Audience()]
-    return [Audience(dict(p.attributes), p.name, p.doc_ids, p.top_needs, p.top_themes) for p in found]
-
-
 def testimonials(ctx: ReportContext) -> Section | None:
     """Top consented testimonials per persona, quotes highlighted, with sources and score components."""
-    first = next(iter(ctx.store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None)
-    if first is None:
+    if next(iter(ctx.store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None) is None:
         return None
-    # the ranker the workspace was analysed for: embedding when vectors are stored, else the light one (said below)
-    ranker = "embedding" if ctx.store.embeddings(GENERIC_EMBEDDING, [first.doc_id or 0])[0] else "lexical"
+    ranker = default_ranker(ctx.store)  # the ranker the workspace was analysed for (said in the lead)
     blocks: list[str] = []
     rankings: list[TestimonialRanking] = []
-    for audience in _audiences(ctx):
+    for audience in persona_audiences(ctx.store, unavailable=[Audience()]):
         ranking = select_testimonials(ctx.store, audience, k=PER_PERSONA, ranker=ranker)
         rankings.append(ranking)
         if not ranking.results:
