@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 from empathic.errors import ExperimentDataError
 from empathic.experiment.runner import analyze_file, replay_file
@@ -17,10 +18,10 @@ from empathic.workspace import Workspace
 experiment_app = typer.Typer(help="Read A/B tests honestly: lifts with CIs, Bayesian and sequential, SRM check.")
 bandit_app = typer.Typer(help="Thompson-sampling bandits over narrative variants, per segment.")
 
+# optional here: `experiment analyze --data FILE` needs no workspace
 WorkspaceOpt = Annotated[
     Path | None, typer.Option("--workspace", "-w", envvar="EMPATHIC_WORKSPACE", help="Workspace folder.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 VariantOpt = Annotated[str | None, typer.Option("--variant-col", help="Column with the arm of each row.")]
 ControlOpt = Annotated[str | None, typer.Option("--control", help="Value of the control arm.")]
 MetricsOpt = Annotated[str | None, typer.Option("--metrics", help="Comma-separated metric columns.")]
@@ -29,15 +30,11 @@ PreOpt = Annotated[str | None, typer.Option("--pre-col", help="Pre-period covari
 FormatOpt = Annotated[str | None, typer.Option("--format", help="csv or parquet (default: from the file name).")]
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else []
-
-
 def _weights(value: str | None) -> dict[str, float] | None:
     if not value:
         return None
     out_: dict[str, float] = {}
-    for item in _split(value):
+    for item in split_list(value):
         arm, _, w = item.rpartition("=")
         try:
             out_[arm] = float(w)
@@ -117,8 +114,8 @@ def analyze_cmd(
             data,
             variant_col=variant_col,
             control=control,
-            metrics=_split(metrics),
-            binary=_split(binary),
+            metrics=split_list(metrics),
+            binary=split_list(binary),
             pre_col=pre_col,
             fmt=fmt,
             weights=_weights(weights),
@@ -128,9 +125,9 @@ def analyze_cmd(
         _need(workspace=workspace, experiment=experiment)
         assert workspace and experiment
         if binary:
-            options["binary"] = _split(binary)
+            options["binary"] = split_list(binary)
         if metrics:
-            options["metrics"] = _split(metrics)
+            options["metrics"] = split_list(metrics)
         with Workspace(workspace) as ws:
             result = ws.experiment(experiment, **options)
     render_experiment(result, json_out)
@@ -165,10 +162,10 @@ def ingest_cmd(
             file,
             variant_col=variant_col,
             control=control,
-            metrics=_split(metrics),
+            metrics=split_list(metrics),
             experiment=experiment,
             experiment_col=experiment_col,
-            binary=_split(binary),
+            binary=split_list(binary),
             pre_col=pre_col,
             unit_col=unit_col,
             n_col=n_col,
@@ -202,7 +199,7 @@ def recommend_cmd(
     _need(workspace=workspace)
     assert workspace
     with Workspace(workspace) as ws:
-        rec = ws.bandit_recommend(bandit, segment, arms=_split(arms) or None, kind=kind, seed=seed)
+        rec = ws.bandit_recommend(bandit, segment, arms=split_list(arms) or None, kind=kind, seed=seed)
     if json_out:
         print_json(rec.to_dict())
         return

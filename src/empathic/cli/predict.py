@@ -8,14 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from empathic.cli.options import JsonOpt
+from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 from empathic.types import Estimate, PropensityResult, UpliftResult
 from empathic.workspace import Workspace
-
-
-def _split(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
 def _est(e: Estimate, fmt: str = "{:+.4f}") -> str:
@@ -56,8 +52,8 @@ def uplift(
         treatment_col=treatment_col,
         control=control,
         treatment=treatment,
-        features=_split(features),
-        methods=_split(method) or DEFAULT_METHODS,
+        features=split_list(features) or None,
+        methods=split_list(method) or DEFAULT_METHODS,
         test_size=test_size,
         seed=seed,
         n_boot=bootstrap,
