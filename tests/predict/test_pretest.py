@@ -11,8 +11,8 @@ import pytest
 
 from empathic import registry
 from empathic.cli.main import main
-from empathic.errors import ColumnError, ModelIntegrityError
-from empathic.predict.model import ASSETS, LexiconPretest, MinilmPretest, PretestModel
+from empathic.errors import AnalysisError, ColumnError, ModelIntegrityError
+from empathic.predict.model import ASSETS, LexiconPretest, MinilmPretest, PairwisePretest, PretestModel
 from empathic.predict.pairs import Packages, build_pairs, read_packages, significant
 from empathic.predict.pretest import evaluate, rank
 
@@ -79,13 +79,14 @@ def test_reads_csv_csv_gz_and_parquet(tmp_path: Path) -> None:
 
 
 def test_registered_models_satisfy_the_protocol() -> None:
-    assert set(registry.names("pretest_model")) >= {"minilm-ngram", "lexicon-ngram"}
-    for name in ("minilm-ngram", "lexicon-ngram"):
+    assert set(registry.names("pretest_model")) >= {"minilm-pairwise", "minilm-ngram", "lexicon-ngram"}
+    for name in ("minilm-pairwise", "minilm-ngram", "lexicon-ngram"):
         m = registry.get("pretest_model", name)()
         assert isinstance(m, PretestModel)
         s = m.score(HEADLINES)
         assert s.shape == (3,) and np.isfinite(s).all()
-        assert m.manifest["cv"]["pairwise_accuracy"] > 0.6  # recorded by the training run
+        cv = m.manifest["cv"]  # recorded by the training run (the blend's CV: bench/pretest_finetune.py)
+        assert cv.get("blend_half", cv).get("pairwise_accuracy") > 0.6
 
 
 def test_sha256_mismatch_raises_a_clear_error(tmp_path: Path) -> None:
@@ -113,6 +114,39 @@ def test_rank_gives_scores_and_drivers() -> None:
     full = MinilmPretest().rank(HEADLINES[:1], top_drivers=1000)[0]
     assert sum(d.contribution for d in full.drivers) == pytest.approx(full.score, abs=1e-6)
     assert any(d.feature.startswith("emotion:") for d in full.drivers)
+
+
+def test_pairwise_model_blends_the_linear_one_and_explains_itself() -> None:
+    m = PairwisePretest()
+    cv = m.manifest["cv"]  # recorded by bench/pretest_finetune.py: the blend beat the linear model in grouped CV
+    assert cv["blend_half"]["minus_linear"]["ci95"][0] > 0 and m.manifest["blend"]["weight_scorer"] == 0.5
+    full = m.rank(HEADLINES, top_drivers=1000)
+    for r in full:  # the scaled linear parts plus the fine-tuned part add up to the score
+        assert sum(d.contribution for d in r.drivers) == pytest.approx(r.score, abs=1e-6)
+        assert "appeal" in {d.feature for d in r.drivers}
+    linear, appeal = MinilmPretest().score(HEADLINES), m.appeal(HEADLINES)
+    b = m.manifest["blend"]
+    expected = b["c_linear"] * linear + b["c_scorer"] * (appeal - b["scorer_offset"])
+    np.testing.assert_allclose(m.score(HEADLINES), expected, atol=1e-6)
+    # static int8: a text's score does not depend on the batch it is scored in
+    alone = np.array([m.appeal([h])[0] for h in HEADLINES])
+    np.testing.assert_allclose(alone, appeal, atol=1e-5)
+    assert registry.get("pretest_model", "minilm-pairwise") is PairwisePretest and rank(HEADLINES)[0].drivers
+
+
+def test_pairwise_model_checks_its_files_and_its_linear_part(tmp_path: Path) -> None:
+    bad = tmp_path / "v2"
+    shutil.copytree(ASSETS / PairwisePretest.asset, bad)
+    with (bad / "tokenizer.json").open("a", encoding="utf-8") as f:
+        f.write(" ")
+    with pytest.raises(ModelIntegrityError, match=r"tokenizer\.json"):
+        PairwisePretest(bad)
+    shutil.copy(ASSETS / PairwisePretest.asset / "tokenizer.json", bad / "tokenizer.json")
+    manifest = json.loads((bad / "manifest.json").read_text(encoding="utf-8"))
+    manifest["linear"]["sha256"]["weights.npz"] = "0" * 64
+    (bad / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(AnalysisError, match="blended with another version"):
+        PairwisePretest(bad)
 
 
 @pytest.mark.shared_data

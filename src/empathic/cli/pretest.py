@@ -1,4 +1,4 @@
-"""``empathic pretest ...`` and ``empathic train pretest``: rank variants, evaluate, train (thin)."""
+"""``empathic pretest ...``, ``train pretest`` and ``train pretest-scorer``: rank, evaluate, train (thin)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from empathic.cli.options import JsonOpt
 from empathic.cli.render import out, print_json
 
 ModelOpt = Annotated[
-    str, typer.Option("--model", "-m", help="Pre-test model: minilm-ngram (default) or lexicon-ngram (light).")
+    str,
+    typer.Option(
+        "--model", "-m", help="Pre-test model: minilm-pairwise (default), minilm-ngram or lexicon-ngram (light)."
+    ),
 ]
 
 
@@ -38,7 +41,7 @@ pretest_app = typer.Typer(
 @pretest_app.command("rank")
 def rank_cmd(
     texts: Annotated[list[str], typer.Argument(help="Two or more variants (headlines, ad texts, subject lines).")],
-    model: ModelOpt = "minilm-ngram",
+    model: ModelOpt = "minilm-pairwise",
     top: Annotated[int, typer.Option(help="Drivers to show per variant.")] = 5,
     json_out: JsonOpt = False,
 ) -> None:
@@ -69,7 +72,7 @@ def rank_cmd(
 @pretest_app.command("evaluate")
 def evaluate_cmd(
     data: Annotated[Path, typer.Option("--data", help="Upworthy-format packages file (.csv, .csv.gz, .parquet).")],
-    model: ModelOpt = "minilm-ngram",
+    model: ModelOpt = "minilm-pairwise",
     exclude_flagged: Annotated[
         bool, typer.Option(help="Drop tests from the weeks 2013-06-25..2014-01-10 flagged for randomisation problems.")
     ] = False,
@@ -117,7 +120,45 @@ def train_pretest_cmd(
     )
 
 
+def train_scorer_cmd(
+    data: Annotated[Path, typer.Option("--data", help="Upworthy folder or packages file.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the model (scorer.onnx, manifest, card).")],
+    cv: Annotated[
+        Path | None, typer.Option(help="Grouped-CV result of bench/pretest_finetune.py to record in the card.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the held-out blend tests and the int8 calibration.")] = 13,
+    inner_share: Annotated[
+        int, typer.Option(help="Hold out 1 test in N to pick the blend; 0: train on every test, equal weights.")
+    ] = 0,
+    cache: Annotated[Path | None, typer.Option(help="Cache headline features in this .npz file.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Fine-tune the pairwise MiniLM scorer, blend it with minilm-ngram on held-out tests, write int8 ONNX."""
+    import json
+    import logging
+
+    from rich.logging import RichHandler
+
+    from empathic.cli.render import err
+    from empathic.predict.finetune import train_pairwise
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    cv_result = json.loads(cv.read_text(encoding="utf-8")) if cv else None
+    from dataclasses import replace
+
+    from empathic.predict.finetune import FinetuneConfig
+
+    cfg = replace(FinetuneConfig(), inner_share=inner_share)
+    result = train_pairwise(data, out_dir, cfg=cfg, seed=seed, cache=cache, cv=cv_result)
+    if json_out:
+        print_json(result)
+        return
+    h = result["checks"]
+    out.print(f"Model written to {out_dir}: blend (int8) {h['blend_int8']:.3f} on {h['pairs']:,} pairs ({h['note']}).")
+
+
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
-    """Add ``pretest`` to the root app and ``pretest`` to ``empathic train``."""
+    """Add ``pretest`` to the root app and ``pretest`` / ``pretest-scorer`` to ``empathic train``."""
     app.add_typer(pretest_app, name="pretest")
     train_app.command("pretest")(train_pretest_cmd)
+    train_app.command("pretest-scorer")(train_scorer_cmd)

@@ -8,7 +8,8 @@ score ranks variants; it is not a click-through rate.
 
 Backends (registry kind ``pretest_model``):
 
-* ``minilm-ngram`` — word n-grams + handcrafted counts + 28 emotions + MiniLM embeddings (default);
+* ``minilm-pairwise`` — ``minilm-ngram`` blended with a MiniLM fine-tuned on Upworthy pairs (default);
+* ``minilm-ngram`` — word n-grams + handcrafted counts + 28 emotions + MiniLM embeddings;
 * ``lexicon-ngram`` — word n-grams + handcrafted counts only; no ONNX model (light).
 
 >>> m = LexiconPretest()
@@ -21,12 +22,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from empathic.analyse.emotion.runner import verify
+from empathic.analyse.emotion.runner import OnnxEncoder, verify
 from empathic.analyse.emotion.taxonomy import LABELS
 from empathic.errors import AnalysisError
 from empathic.predict.features import BLOCKS, HANDCRAFTED, FeatureExtractor, HeadlineFeatures, NgramVectorizer
@@ -34,7 +36,11 @@ from empathic.types import PretestDriver, PretestScore
 
 ASSETS = Path(__file__).parent / "assets"
 NAMED = {"handcrafted": HANDCRAFTED, "emotions": tuple(f"emotion:{x}" for x in LABELS)}
-BLOCK_LABEL = {"embedding": "meaning (MiniLM embedding)", "emotion_embedding": "emotional tone (emotion embedding)"}
+BLOCK_LABEL = {
+    "embedding": "meaning (MiniLM embedding)",
+    "emotion_embedding": "emotional tone (emotion embedding)",
+    "appeal": "learned headline appeal (MiniLM fine-tuned on Upworthy tests)",
+}
 
 
 @runtime_checkable
@@ -81,6 +87,7 @@ class LinearPretest:
         self.mean = np.asarray(state["mean"], dtype=np.float64)
         self.scale = np.asarray(state["scale"], dtype=np.float64)  # sd / block weight: x' = (x - mean) / scale
         self.w_dense = np.asarray(state["w_dense"], dtype=np.float64)
+        self._wording_scale = 1.0
         self._light = not any(b in ("emotions", "embedding", "emotion_embedding") for b in self.blocks)
         self._extractor = FeatureExtractor(light=self._light, threads=self.threads)
 
@@ -116,7 +123,7 @@ class LinearPretest:
         util = contrib.sum(axis=1) + wording
         order = np.argsort(-util, kind="stable")
         best = util[order[0]]
-        names = [n for b in self.blocks for n in NAMED.get(b, (b,) * feats.block(b).shape[1])]
+        names = self._names(feats)
         out = []
         for rank, i in enumerate(order, start=1):
             drivers = _drivers(names, dense[i], contrib[i], float(wording[i]), self._top_ngrams(texts[i]))
@@ -134,11 +141,14 @@ class LinearPretest:
             )
         return out
 
+    def _names(self, feats: HeadlineFeatures) -> list[str]:
+        return [n for b in self.blocks for n in NAMED.get(b, (b,) * feats.block(b).shape[1])]
+
     def _top_ngrams(self, text: str, k: int = 3) -> str:
         ((idx, val),) = self.vectorizer.transform_rows([text])
         if len(idx) == 0:
             return ""
-        c = val * self.w_ngram[idx]
+        c = val * self.w_ngram[idx] * self._wording_scale
         top = np.argsort(-np.abs(c))[:k]
         return ", ".join(f"{self.vectorizer.vocabulary_[idx[j]]!r} {c[j]:+.2f}" for j in top)
 
@@ -169,13 +179,7 @@ def _drivers(
 
 def load_state(path: Path) -> tuple[dict[str, np.ndarray | list[str]], dict]:
     """Read a pre-test model folder (manifest.json, weights.npz, vocabulary.json), checking every sha256."""
-    manifest_file = path / "manifest.json"
-    if not manifest_file.exists():
-        raise AnalysisError(
-            f"Pre-test model folder {path} has no manifest.json.",
-            hint="Reinstall empathic, or train one: empathic train pretest --data ../shared/data/upworthy --out DIR.",
-        )
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest = _read_manifest(path)
     for file, digest in manifest["sha256"].items():
         verify(path / file, digest)
     with np.load(path / "weights.npz", allow_pickle=False) as data:
@@ -196,3 +200,69 @@ class LexiconPretest(LinearPretest):
 
     name = "lexicon-ngram"
     asset = "upworthy-pretest-light-v1"
+
+
+class PairwisePretest(MinilmPretest):
+    """``minilm-ngram`` blended with a MiniLM fine-tuned on Upworthy headline pairs (int8 ONNX; the default).
+
+    ``score = c_linear * linear + c_scorer * (scorer - offset)``: the blend weight and the log-odds scale were
+    fitted on held-out tests (see the asset's MODEL_CARD.md), so the drivers (the linear parts, scaled, plus
+    one "learned headline appeal" part) still add up to the score.
+    """
+
+    name = "minilm-pairwise"
+    asset = "upworthy-pretest-v2"
+
+    def __init__(self, path: str | Path | None = None, *, threads: int | None = None) -> None:
+        folder = Path(path) if path else ASSETS / self.asset
+        manifest = _read_manifest(folder)
+        for file, digest in manifest["sha256"].items():
+            verify(folder / file, digest)
+        linear = manifest["linear"]
+        super().__init__(ASSETS / linear["asset"], threads=threads)
+        if self.manifest["sha256"] != linear["sha256"]:
+            raise AnalysisError(
+                f"Pre-test model {folder.name} was blended with another version of {linear['asset']}.",
+                hint="Reinstall empathic, or retrain the blend: empathic train pretest-scorer.",
+            )
+        self.linear_manifest, self.manifest = self.manifest, manifest
+        blend = manifest["blend"]
+        self._c_linear, self._c_scorer, self._offset = blend["c_linear"], blend["c_scorer"], blend["scorer_offset"]
+        self._wording_scale = self._c_linear
+        self._folder = folder
+
+    @cached_property
+    def _scorer(self) -> OnnxEncoder:
+        return OnnxEncoder(
+            self._folder / self.manifest["model_file"],
+            self._folder / "tokenizer.json",
+            outputs=("score",),
+            max_length=int(self.manifest["max_length"]),
+            threads=self.threads,
+        )
+
+    def appeal(self, texts: Sequence[str]) -> np.ndarray:
+        """The fine-tuned scorer's raw score of each text (long texts: token-weighted mean over chunks)."""
+        chunks = self._scorer.chunk(list(texts))
+        raw = self._scorer.run(chunks)["score"].astype(np.float64).reshape(-1)
+        total = np.bincount(chunks.owner, weights=raw * chunks.tokens, minlength=len(texts))
+        return total / np.bincount(chunks.owner, weights=chunks.tokens, minlength=len(texts))
+
+    def _parts(self, texts: Sequence[str]) -> tuple[HeadlineFeatures, np.ndarray, np.ndarray, np.ndarray]:
+        feats, dense, contrib, wording = super()._parts(texts)
+        raw = self.appeal(texts)
+        appeal = self._c_scorer * (raw - self._offset)
+        dense = np.hstack([dense, raw[:, None]])
+        return feats, dense, np.hstack([contrib * self._c_linear, appeal[:, None]]), wording * self._c_linear
+
+    def _names(self, feats: HeadlineFeatures) -> list[str]:
+        return [*super()._names(feats), "appeal"]
+
+
+def _read_manifest(folder: Path) -> dict:
+    if not (folder / "manifest.json").exists():
+        raise AnalysisError(
+            f"Pre-test model folder {folder} has no manifest.json.",
+            hint="Reinstall empathic, or train one: empathic train pretest --data ../shared/data/upworthy --out DIR.",
+        )
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

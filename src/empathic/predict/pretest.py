@@ -20,7 +20,7 @@ from empathic import registry
 from empathic.predict.pairs import Z_CRITICAL, bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
 from empathic.types import PretestEvaluation, PretestScore
 
-DEFAULT_MODEL = "minilm-ngram"
+DEFAULT_MODEL = "minilm-pairwise"
 
 
 def get_pretest_model(name: str = DEFAULT_MODEL, **options: Any) -> Any:

