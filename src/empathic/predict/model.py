@@ -266,3 +266,10 @@ def _read_manifest(folder: Path) -> dict:
             hint="Reinstall empathic, or train one: empathic train pretest --data ../shared/data/upworthy --out DIR.",
         )
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def cv_accuracy(model: object) -> float | None:
+    """The grouped-CV pairwise accuracy recorded in a model's manifest (the blend's, for ``minilm-pairwise``)."""
+    cv = getattr(model, "manifest", {}).get("cv", {})
+    value = cv.get("blend_half", cv).get("pairwise_accuracy")
+    return float(value) if value is not None else None

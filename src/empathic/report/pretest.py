@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from empathic.predict.model import cv_accuracy
 from empathic.predict.pretest import DEFAULT_MODEL, get_pretest_model
 from empathic.report.charts import bar_chart
 from empathic.report.page import ReportContext, Section
@@ -88,12 +89,10 @@ def pretest(ctx: ReportContext) -> Section | None:
         rows,
         numeric={3, 4, 5, 7, 8},
     )
-    manifest = getattr(model, "manifest", {})
-    cv = manifest.get("cv", {})
+    acc = cv_accuracy(model)
     note = (
-        f"Model {model.name}: grouped-CV pairwise accuracy {cv['pairwise_accuracy']:.0%} on significant Upworthy "
-        "headline pairs. "
-        if cv
+        f"Model {model.name}: grouped-CV pairwise accuracy {acc:.0%} on significant Upworthy headline pairs. "
+        if acc is not None
         else ""
     )
     if total:
