@@ -133,22 +133,18 @@ def train_scorer_cmd(
     cache: Annotated[Path | None, typer.Option(help="Cache headline features in this .npz file.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Fine-tune the pairwise MiniLM scorer, blend it with minilm-ngram on held-out tests, write int8 ONNX."""
+    """Fine-tune the pairwise MiniLM scorer, blend it with minilm-ngram, write the int8 ONNX model folder."""
     import json
     import logging
 
     from rich.logging import RichHandler
 
     from empathic.cli.render import err
-    from empathic.predict.finetune import train_pairwise
+    from empathic.predict.finetune import FinetuneConfig, train_pairwise
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     cv_result = json.loads(cv.read_text(encoding="utf-8")) if cv else None
-    from dataclasses import replace
-
-    from empathic.predict.finetune import FinetuneConfig
-
-    cfg = replace(FinetuneConfig(), inner_share=inner_share)
+    cfg = FinetuneConfig(inner_share=inner_share)
     result = train_pairwise(data, out_dir, cfg=cfg, seed=seed, cache=cache, cv=cv_result)
     if json_out:
         print_json(result)

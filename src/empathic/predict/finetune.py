@@ -321,17 +321,16 @@ def train_pairwise(
     """
     from empathic.analyse.emotion.finetune import _weights_dir
     from empathic.analyse.emotion.quantize import static_int8
-    from empathic.analyse.emotion.runner import sha256_file
+    from empathic.analyse.emotion.runner import OnnxEncoder, sha256_file
     from empathic.predict.model import ASSETS, MinilmPretest, load_state
     from empathic.predict.pairs import build_pairs, pairwise_accuracy, read_packages
-    from empathic.predict.train import Recipe, _utilities, fit_linear, headline_features
+    from empathic.predict.train import Recipe, _utilities, data_file, fit_linear, headline_features
 
     torch = _torch()
     cfg = cfg or FinetuneConfig()
     torch.set_num_threads(cfg.threads)
     t0 = time.perf_counter()
-    path = Path(data)
-    file = (sorted(path.glob("*.csv.gz")) + sorted(path.glob("*.parquet")))[0] if path.is_dir() else path
+    file = data_file(data)
     packages = read_packages(file)
     heads = headline_features(packages, light=False, cache=Path(cache) if cache else None)
     pairs = build_pairs(packages)
@@ -377,8 +376,6 @@ def train_pairwise(
     calib = rng.choice(pool, min(400, len(pool)), replace=False)
     static_int8(fp32, out / "scorer.onnx", tokenizer, [heads.texts[i] for i in calib], outputs=("score",))
     fp32.unlink()
-    from empathic.analyse.emotion.runner import OnnxEncoder
-
     rows = np.unique(hp[check].ravel())
     enc = OnnxEncoder(out / "scorer.onnx", tokenizer, outputs=("score",), max_length=cfg.max_len)
     int8 = enc.run(enc.chunk([heads.texts[i] for i in rows]))["score"].astype(np.float64).reshape(-1)

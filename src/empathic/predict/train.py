@@ -145,6 +145,12 @@ def _utilities(state: Mapping[str, Any], heads: Headlines, recipe: Recipe) -> np
     return u
 
 
+def data_file(data: str | Path) -> Path:
+    """The packages file of ``data``: the file itself, or a folder's first ``.csv.gz`` (else ``.parquet``)."""
+    path = Path(data)
+    return (sorted(path.glob("*.csv.gz")) + sorted(path.glob("*.parquet")))[0] if path.is_dir() else path
+
+
 def grouped_folds(pairs: Pairs, k: int, seed: int) -> np.ndarray:
     """Fold of each pair: whole tests are assigned to folds at random (seeded)."""
     tests = np.unique(pairs.test)
@@ -289,9 +295,8 @@ def train_pretest(
     from empathic.predict.pairs import read_packages
 
     recipe = recipe or (LIGHT_RECIPE if light else Recipe())
-    path = Path(data)
-    files = sorted(path.glob("*.csv.gz")) + sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    packages = read_packages(files[0])
+    file = data_file(data)
+    packages = read_packages(file)
     t0 = time.perf_counter()
     heads = headline_features(packages, light=light, cache=Path(cache) if cache else None)
     pairs = build_pairs(packages)
@@ -303,7 +308,7 @@ def train_pretest(
     sig = significant(pairs)
     extra = {
         "data": {
-            "file": files[0].name,
+            "file": file.name,
             "packages": len(packages),
             "headlines": len(heads.texts),
             "pairs": len(pairs),
