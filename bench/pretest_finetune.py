@@ -62,13 +62,24 @@ def main() -> None:
         default=FinetuneConfig.inner_share,
         help="hold out 1 training test in N to pick the blend; 0: the scorer trains on every training test, blend 0.5",
     )
+    ap.add_argument("--threads", type=int, default=FinetuneConfig.threads, help="torch threads")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--save", type=Path, default=None, help="folder for each fold's standardised scores (.npz) and scorer weights"
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     import torch
 
     seeds = tuple(int(s) for s in args.seeds.split(","))
-    cfg = replace(FinetuneConfig(), epochs=args.epochs, lr=args.lr, seeds=seeds, inner_share=args.inner_share)
+    cfg = replace(
+        FinetuneConfig(),
+        epochs=args.epochs,
+        lr=args.lr,
+        seeds=seeds,
+        inner_share=args.inner_share,
+        threads=args.threads,
+    )
     torch.set_num_threads(cfg.threads)
     packages = read_packages(args.data)
     heads = headline_features(packages, light=False, cache=args.cache)
@@ -157,6 +168,12 @@ def main() -> None:
             u[f"blend_{which}"] = (1 - a) * u["linear"] + a * src
             a_[which] = a
         u["blend_half"] = 0.5 * u["linear"] + 0.5 * u["soup"]
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            tag = f"fold{f}_seeds{'-'.join(map(str, cfg.seeds))}"
+            np.savez(args.save / f"{tag}.npz", need=need, **u)
+            for s_, m_ in zip(cfg.seeds, models, strict=True):
+                torch.save(m_.state_dict(), args.save / f"fold{f}_seed{s_}.pt")
         every = (fold == f) & (pairs.z != 0)
         oof_d.append(u["blend_half"][hp[every, 0]] - u["blend_half"][hp[every, 1]])
         oof_z.append(pairs.z[every])

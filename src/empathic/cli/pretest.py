@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from empathic.cli.options import JsonOpt
+from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 
 ModelOpt = Annotated[
@@ -130,6 +131,10 @@ def train_scorer_cmd(
     inner_share: Annotated[
         int, typer.Option(help="Hold out 1 test in N to pick the blend; 0: train on every test, equal weights.")
     ] = 0,
+    seeds: Annotated[
+        str | None, typer.Option(help="Comma-separated fine-tuning seeds (weights averaged); default: the recipe's.")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(help="Fine-tuning epochs; default: the recipe's.")] = None,
     cache: Annotated[Path | None, typer.Option(help="Cache headline features in this .npz file.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -145,6 +150,10 @@ def train_scorer_cmd(
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     cv_result = json.loads(cv.read_text(encoding="utf-8")) if cv else None
     cfg = FinetuneConfig(inner_share=inner_share)
+    if seeds:
+        cfg = replace(cfg, seeds=tuple(int(s) for s in split_list(seeds)))
+    if epochs:
+        cfg = replace(cfg, epochs=epochs)
     result = train_pairwise(data, out_dir, cfg=cfg, seed=seed, cache=cache, cv=cv_result)
     if json_out:
         print_json(result)
