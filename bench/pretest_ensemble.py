@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from empathic.predict.finetune import logodds_scale, standardise
-from empathic.predict.pairs import bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
+from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
 from empathic.predict.train import grouped_folds, headline_features
 
 
@@ -99,15 +99,7 @@ def main() -> None:
             keep[m][test] = c
         res["folds"][f] = {"pairs": int(test.sum()), **{m: round(float(c.mean()), 4) for m, c in out.items()}}
         print(f"fold {f}: {res['folds'][f]}", flush=True)
-    ok = ~np.isnan(keep["linear"])
-    for m, c in keep.items():
-        lo, hi = bootstrap_ci(c[ok], pairs.test[ok], seed=args.seed)
-        res[m] = {"pairwise_accuracy": round(float(c[ok].mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
-        if m != "linear":
-            d = c[ok] - keep["linear"][ok]
-            lo, hi = bootstrap_ci(d, pairs.test[ok], seed=args.seed)
-            res[m]["minus_linear"] = {"mean": round(float(d.mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
-    res["pairs"], res["tests"] = int(ok.sum()), len(np.unique(pairs.test[ok]))
+    res.update(compare_to_baseline(keep, pairs.test, seed=args.seed))
     res["logodds_scale_blend_mean"] = logodds_scale(np.concatenate(oof_d), np.concatenate(oof_z))
     print(json.dumps(res, indent=2))
     if args.out:

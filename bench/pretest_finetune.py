@@ -40,7 +40,7 @@ from empathic.predict.finetune import (
     standardise,
     token_ids,
 )
-from empathic.predict.pairs import bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
+from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
 from empathic.predict.train import Recipe, _utilities, fit_linear, grouped_folds, headline_features
 
 log = logging.getLogger("pretest_finetune")
@@ -64,6 +64,9 @@ def main() -> None:
     )
     ap.add_argument("--threads", type=int, default=FinetuneConfig.threads, help="torch threads")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--snapshots", action="store_true", help="with --save: also save each seed's scores after every earlier epoch"
+    )
     ap.add_argument(
         "--save", type=Path, default=None, help="folder for each fold's standardised scores (.npz) and scorer weights"
     )
@@ -111,6 +114,19 @@ def main() -> None:
         inner_train = outer_train & ~inner_pair
         inner_val = (fold != f) & inner_pair & sig
         test = (fold == f) & sig
+        need = np.unique(
+            np.concatenate([hp[(fold == f) & (pairs.z != 0)].ravel(), hp[test].ravel(), hp[inner_val].ravel()])
+        )
+        # standardise on the inner validation headlines (without them: on the training headlines)
+        ref = np.unique(hp[inner_val].ravel()) if inner_val.any() else np.unique(hp[outer_train].ravel())
+        need = np.union1d(need, ref)
+
+        def full(model: object, need: np.ndarray = need, ref: np.ndarray = ref) -> np.ndarray:
+            u = np.zeros(len(heads.texts))
+            u[need] = score_states(model, states, need)
+            m, s = standardise(u, ref)
+            return (u - m) / s
+
         t1 = time.perf_counter()
         curve: dict[int, dict[str, float]] = {}
 
@@ -126,23 +142,24 @@ def main() -> None:
             }
             log.info("fold %d epoch %d: scorer alone %s", f, ep, curve[ep])
 
-        models = [
-            fit_scorer(states, hp, pairs.z, pairs.test, inner_train, cfg, s, on_epoch if i == 0 else None)
-            for i, s in enumerate(cfg.seeds)
-        ]
-        secs = time.perf_counter() - t1
-        need = np.unique(
-            np.concatenate([hp[(fold == f) & (pairs.z != 0)].ravel(), hp[test].ravel(), hp[inner_val].ravel()])
-        )
-        # standardise on the inner validation headlines (without them: on the training headlines)
-        ref = np.unique(hp[inner_val].ravel()) if inner_val.any() else np.unique(hp[outer_train].ravel())
-        need = np.union1d(need, ref)
+        snaps: dict[str, np.ndarray] = {}
+        # snapshots: the held-out fold's headlines, standardised on 3,000 of the training headlines
+        snap_ref = np.random.default_rng(f).choice(ref, min(3000, len(ref)), replace=False)
+        snap_rows = np.union1d(need[np.isin(need, ref, invert=True)], snap_ref)
 
-        def full(model: object, need: np.ndarray = need, ref: np.ndarray = ref) -> np.ndarray:
-            u = np.zeros(len(heads.texts))
-            u[need] = score_states(model, states, need)
-            m, s = standardise(u, ref)
-            return (u - m) / s
+        def snapshot(seed: int, hooks: tuple = (on_epoch, full, snaps, snap_rows, snap_ref)) -> object:
+            first, score, saved, rows, sref = hooks
+
+            def on(ep: int, model: object) -> None:
+                if seed == cfg.seeds[0]:
+                    first(ep, model)
+                if args.snapshots and ep < cfg.epochs:
+                    saved[f"seed{seed}_ep{ep}"] = score(model, rows, sref)
+
+            return on
+
+        models = [fit_scorer(states, hp, pairs.z, pairs.test, inner_train, cfg, s, snapshot(s)) for s in cfg.seeds]
+        secs = time.perf_counter() - t1
 
         per_seed = [full(m) for m in models]
         u = {f"seed{s}": v for s, v in zip(cfg.seeds, per_seed, strict=True)}
@@ -171,7 +188,7 @@ def main() -> None:
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
             tag = f"fold{f}_seeds{'-'.join(map(str, cfg.seeds))}"
-            np.savez(args.save / f"{tag}.npz", need=need, **u)
+            np.savez(args.save / f"{tag}.npz", need=need, snap_ref=snap_ref, **u, **snaps)
             for s_, m_ in zip(cfg.seeds, models, strict=True):
                 torch.save(m_.state_dict(), args.save / f"fold{f}_seed{s_}.pt")
         every = (fold == f) & (pairs.z != 0)
@@ -196,15 +213,7 @@ def main() -> None:
         log.info("fold %d: %s", f, res["folds"][f])
         if args.out:
             args.out.write_text(json.dumps(res, indent=2) + "\n")
-    ok = ~np.isnan(keep["linear"])
-    for m, c in keep.items():
-        lo, hi = bootstrap_ci(c[ok], pairs.test[ok], seed=args.seed)
-        res[m] = {"pairwise_accuracy": round(float(c[ok].mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
-        if m != "linear":
-            d = c[ok] - keep["linear"][ok]
-            lo, hi = bootstrap_ci(d, pairs.test[ok], seed=args.seed)
-            res[m]["minus_linear"] = {"mean": round(float(d.mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
-    res["pairs"], res["tests"] = int(ok.sum()), len(np.unique(pairs.test[ok]))
+    res.update(compare_to_baseline(keep, pairs.test, seed=args.seed))
     res["logodds_scale_half"] = logodds_scale(np.concatenate(oof_d), np.concatenate(oof_z))
     print(json.dumps(res, indent=2))
     if args.out:

@@ -21,9 +21,10 @@ model scores higher (ties count one half).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -214,3 +215,29 @@ def bootstrap_ci(
     means = sums[draws].sum(axis=1) / counts[draws].sum(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
     return float(lo), float(hi)
+
+
+def compare_to_baseline(
+    correct: Mapping[str, np.ndarray], test: np.ndarray, *, baseline: str = "linear", seed: int = 0
+) -> dict[str, Any]:
+    """Accuracy with a test-clustered bootstrap CI per model, and each model's paired gain over ``baseline``.
+
+    ``correct`` maps a model name to its per-pair correctness (``pairwise_accuracy``), NaN where a pair
+    was not scored (a fold not run); only pairs the baseline scored count.
+
+    >>> r = compare_to_baseline({"linear": np.array([1.0, 0.0, np.nan]), "new": np.array([1.0, 1.0, np.nan])},
+    ...                         np.array([1, 2, 3]))
+    >>> r["new"]["pairwise_accuracy"], r["new"]["minus_linear"]["mean"], r["pairs"], r["tests"]
+    (1.0, 0.5, 2, 2)
+    """
+    ok = ~np.isnan(correct[baseline])
+    res: dict[str, Any] = {}
+    for name, c in correct.items():
+        lo, hi = bootstrap_ci(c[ok], test[ok], seed=seed)
+        res[name] = {"pairwise_accuracy": round(float(c[ok].mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
+        if name != baseline:
+            d = c[ok] - correct[baseline][ok]
+            lo, hi = bootstrap_ci(d, test[ok], seed=seed)
+            res[name][f"minus_{baseline}"] = {"mean": round(float(d.mean()), 4), "ci95": [round(lo, 4), round(hi, 4)]}
+    res["pairs"], res["tests"] = int(ok.sum()), len(np.unique(test[ok]))
+    return res
