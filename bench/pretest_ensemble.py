@@ -8,6 +8,8 @@ joins them on the same folds and pairs and reports, with test-clustered bootstra
 * ``seedN`` and ``blend_seedN`` — each scorer alone, and blended with the linear model (equal weights);
 * ``mean`` and ``blend_mean`` — the mean of the seeds' standardised scores, alone and blended (equal weights
   of the linear score and the re-standardised mean: the recipe fixed before the run);
+* with ``--snapshot-epochs 2`` (runs saved with ``--snapshots``): ``snap_mean`` / ``blend_snap_mean`` — each
+  seed's scores after those epochs and after the last one averaged, then the mean over seeds, as above;
 * with ``--soup``: ``soup`` / ``blend_soup`` — one scorer whose weights are the seeds' average (needs torch).
 
     nice -n 5 python bench/pretest_finetune.py --cache /tmp/pt_feats_full.npz --seeds 13 --epochs 3 \\
@@ -57,6 +59,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=str, default="13,14")
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--snapshot-epochs", type=str, default="", help="earlier epochs to average in (e.g. 2)")
     ap.add_argument("--soup", action="store_true", help="also score the weight average of the seeds (needs torch)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
@@ -68,6 +71,9 @@ def main() -> None:
     fold = grouped_folds(pairs, args.k, args.seed)
     sig = np.abs(pairs.z) > 1.96
     names = ["linear", *(f"seed{s}" for s in seeds), *(f"blend_seed{s}" for s in seeds), "mean", "blend_mean"]
+    snap_epochs = [int(e) for e in args.snapshot_epochs.split(",") if e]
+    if snap_epochs:
+        names += ["snap_mean", "blend_snap_mean"]
     if args.soup:
         names += ["soup", "blend_soup"]
     keep = {m: np.full(len(pairs), np.nan) for m in names}
@@ -85,6 +91,14 @@ def main() -> None:
             u[f"blend_seed{s}"] = 0.5 * u["linear"] + 0.5 * u[f"seed{s}"]
         u["mean"] = _std(np.mean([u[f"seed{s}"] for s in seeds], axis=0), ref)
         u["blend_mean"] = 0.5 * u["linear"] + 0.5 * u["mean"]
+        if snap_epochs:
+            sref = saved[0]["snap_ref"]
+            per_seed = [
+                _std(np.mean([z[f"seed{s}"], *(z[f"seed{s}_ep{e}"] for e in snap_epochs)], axis=0), sref)
+                for s, z in zip(seeds, saved, strict=True)
+            ]
+            u["snap_mean"] = _std(np.mean(per_seed, axis=0), sref)
+            u["blend_snap_mean"] = 0.5 * u["linear"] + 0.5 * u["snap_mean"]
         if args.soup:
             need = np.union1d(saved[0]["need"], ref)
             pts = [args.scores / f"fold{f}_seed{s}.pt" for s in seeds]
