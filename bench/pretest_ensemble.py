@@ -27,14 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.finetune import logodds_scale, standardise
+from empathic.predict.finetune import logodds_scale, standardised
 from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
 from empathic.predict.train import grouped_folds, headline_features
-
-
-def _std(u: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    m, s = standardise(u, ref)
-    return (u - m) / s
 
 
 def _soup_scores(paths: list[Path], texts: list[str], need: np.ndarray, max_len: int) -> np.ndarray:
@@ -89,20 +84,20 @@ def main() -> None:
         for s, z in zip(seeds, saved, strict=True):
             u[f"seed{s}"] = z[f"seed{s}"]
             u[f"blend_seed{s}"] = 0.5 * u["linear"] + 0.5 * u[f"seed{s}"]
-        u["mean"] = _std(np.mean([u[f"seed{s}"] for s in seeds], axis=0), ref)
+        u["mean"] = standardised(np.mean([u[f"seed{s}"] for s in seeds], axis=0), ref)
         u["blend_mean"] = 0.5 * u["linear"] + 0.5 * u["mean"]
         if snap_epochs:
             sref = saved[0]["snap_ref"]
             per_seed = [
-                _std(np.mean([z[f"seed{s}"], *(z[f"seed{s}_ep{e}"] for e in snap_epochs)], axis=0), sref)
+                standardised(np.mean([z[f"seed{s}"], *(z[f"seed{s}_ep{e}"] for e in snap_epochs)], axis=0), sref)
                 for s, z in zip(seeds, saved, strict=True)
             ]
-            u["snap_mean"] = _std(np.mean(per_seed, axis=0), sref)
+            u["snap_mean"] = standardised(np.mean(per_seed, axis=0), sref)
             u["blend_snap_mean"] = 0.5 * u["linear"] + 0.5 * u["snap_mean"]
         if args.soup:
             need = np.union1d(saved[0]["need"], ref)
             pts = [args.scores / f"fold{f}_seed{s}.pt" for s in seeds]
-            u["soup"] = _std(_soup_scores(pts, list(heads.texts), need, 64), ref)
+            u["soup"] = standardised(_soup_scores(pts, list(heads.texts), need, 64), ref)
             u["blend_soup"] = 0.5 * u["linear"] + 0.5 * u["soup"]
         test = (fold == f) & sig
         every = (fold == f) & (pairs.z != 0)

@@ -37,7 +37,7 @@ from empathic.predict.finetune import (
     pick_blend,
     score_states,
     soup,
-    standardise,
+    standardised,
     token_ids,
 )
 from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
@@ -124,8 +124,7 @@ def main() -> None:
         def full(model: object, need: np.ndarray = need, ref: np.ndarray = ref) -> np.ndarray:
             u = np.zeros(len(heads.texts))
             u[need] = score_states(model, states, need)
-            m, s = standardise(u, ref)
-            return (u - m) / s
+            return standardised(u, ref)
 
         t1 = time.perf_counter()
         curve: dict[int, dict[str, float]] = {}
@@ -147,9 +146,14 @@ def main() -> None:
         snap_ref = np.random.default_rng(f).choice(ref, min(3000, len(ref)), replace=False)
         snap_rows = np.union1d(need[np.isin(need, ref, invert=True)], snap_ref)
 
-        def snapshot(seed: int, hooks: tuple = (on_epoch, full, snaps, snap_rows, snap_ref)) -> object:
-            first, score, saved, rows, sref = hooks
-
+        def snapshot(
+            seed: int,
+            first: object = on_epoch,
+            score: object = full,
+            saved: dict = snaps,
+            rows: np.ndarray = snap_rows,
+            sref: np.ndarray = snap_ref,
+        ) -> object:
             def on(ep: int, model: object) -> None:
                 if seed == cfg.seeds[0]:
                     first(ep, model)
@@ -163,20 +167,17 @@ def main() -> None:
 
         per_seed = [full(m) for m in models]
         u = {f"seed{s}": v for s, v in zip(cfg.seeds, per_seed, strict=True)}
-        mean = np.mean(per_seed, axis=0)
-        m_, s_ = standardise(mean, ref)
-        u["mean_of_seeds"] = (mean - m_) / s_
+        u["mean_of_seeds"] = standardised(np.mean(per_seed, axis=0), ref)
         u["soup"] = full(soup(models))
         # the weight is picked with a linear model that has not seen the inner validation tests, then
         # applied to the linear model refitted on every training fold (as the shipped model does)
         lin = _utilities(fit_linear(heads, packages, pairs, outer_train, recipe), heads, recipe)
-        m_, s_ = standardise(lin, ref)
-        u["linear"] = (lin - m_) / s_
+        u["linear"] = standardised(lin, ref)
         lin_inner = u["linear"]
         if inner_val.any():
-            lin_inner = _utilities(fit_linear(heads, packages, pairs, inner_train, recipe), heads, recipe)
-            m_, s_ = standardise(lin_inner, ref)
-            lin_inner = (lin_inner - m_) / s_
+            lin_inner = standardised(
+                _utilities(fit_linear(heads, packages, pairs, inner_train, recipe), heads, recipe), ref
+            )
         a_ = {}
         ia, ib = hp[inner_val, 0], hp[inner_val, 1]
         for which in ("soup", "mean"):

@@ -28,25 +28,17 @@ import numpy as np
 from empathic.analyse.emotion.finetune import _weights_dir
 from empathic.analyse.emotion.quantize import static_int8
 from empathic.analyse.emotion.runner import OnnxEncoder
-from empathic.predict.finetune import FinetuneConfig, export_onnx, scorer, standardise
+from empathic.predict.finetune import FinetuneConfig, export_onnx, scorer, standardised
+from empathic.predict.model import scorer_scores
 from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
 from empathic.predict.train import grouped_folds, headline_features
-
-
-def _std(u: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    m, s = standardise(u, ref)
-    return (u - m) / s
 
 
 def _int8_scores(fp32: Path, out: Path, variant: str, calib: list[str], texts: list[str], max_len: int) -> np.ndarray:
     method, _, keep = variant.partition(":")
     tok = _weights_dir() / "tokenizer.json"
     static_int8(fp32, out, tok, calib, outputs=("score",), method=method, keep_fp32=keep or None)
-    enc = OnnxEncoder(out, tok, outputs=("score",), max_length=max_len, threads=1)
-    chunks = enc.chunk(texts)
-    raw = enc.run(chunks)["score"].astype(np.float64).reshape(-1)
-    total = np.bincount(chunks.owner, weights=raw * chunks.tokens, minlength=len(texts))
-    return total / np.bincount(chunks.owner, weights=chunks.tokens, minlength=len(texts))
+    return scorer_scores(OnnxEncoder(out, tok, outputs=("score",), max_length=max_len, threads=1), texts)
 
 
 def main() -> None:
@@ -88,11 +80,11 @@ def main() -> None:
         test = (fold == f) & sig
         rows = np.union1d(np.unique(hp[(fold == f) & (pairs.z != 0)].ravel()), ref)
         saved = {s: np.load(args.scores / f"fold{f}_seeds{s}.npz") for s in seeds}
-        u = {"linear": _std(saved[seeds[0]]["linear"], ref)}
+        u = {"linear": standardised(saved[seeds[0]]["linear"], ref)}
         corr: dict[str, float] = {}
         t0 = time.perf_counter()
         for s in seeds:
-            u[f"fp32_seed{s}"] = _std(saved[s][f"seed{s}"], ref)
+            u[f"fp32_seed{s}"] = standardised(saved[s][f"seed{s}"], ref)
             model = scorer()
             model.load_state_dict(torch.load(args.scores / f"fold{f}_seed{s}.pt"))
             model.eval()
@@ -102,10 +94,10 @@ def main() -> None:
                 for v in variants:
                     raw = np.zeros(len(texts))
                     raw[rows] = _int8_scores(fp32, Path(tmp) / "int8.onnx", v, calib, [texts[i] for i in rows], max_len)
-                    u[f"{v}_seed{s}"] = _std(raw, ref)
+                    u[f"{v}_seed{s}"] = standardised(raw, ref)
                     corr[f"{v}_seed{s}"] = round(float(np.corrcoef(raw[rows], saved[s][f"seed{s}"][rows])[0, 1]), 5)
         for k in kinds:
-            u[f"{k}_mean"] = _std(np.mean([u[f"{k}_seed{s}"] for s in seeds], axis=0), ref)
+            u[f"{k}_mean"] = standardised(np.mean([u[f"{k}_seed{s}"] for s in seeds], axis=0), ref)
             for m in (*(f"seed{s}" for s in seeds), "mean"):
                 u[f"{k}_blend_{m}"] = 0.5 * u["linear"] + 0.5 * u[f"{k}_{m}"]
         out = {m: pairwise_accuracy(u[m][hp[test, 0]], u[m][hp[test, 1]], pairs.z[test]) for m in names}

@@ -278,6 +278,16 @@ def standardise(u: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
     return float(u[rows].mean()), max(float(u[rows].std()), 1e-9)
 
 
+def standardised(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``u`` centred and scaled by its mean and sd over ``rows``.
+
+    >>> standardised(np.array([1.0, 3.0, 10.0]), np.array([0, 1])).tolist()
+    [-1.0, 1.0, 8.0]
+    """
+    m, s = standardise(u, rows)
+    return (u - m) / s
+
+
 def pick_blend(za: np.ndarray, zb: np.ndarray, fa: np.ndarray, fb: np.ndarray, z: np.ndarray) -> float:
     """Weight ``a`` of ``(1 - a) * linear + a * scorer`` (standardised) with the best pairwise accuracy."""
     from empathic.predict.pairs import pairwise_accuracy

@@ -243,10 +243,7 @@ class PairwisePretest(MinilmPretest):
 
     def appeal(self, texts: Sequence[str]) -> np.ndarray:
         """The fine-tuned scorer's raw score of each text (long texts: token-weighted mean over chunks)."""
-        chunks = self._scorer.chunk(list(texts))
-        raw = self._scorer.run(chunks)["score"].astype(np.float64).reshape(-1)
-        total = np.bincount(chunks.owner, weights=raw * chunks.tokens, minlength=len(texts))
-        return total / np.bincount(chunks.owner, weights=chunks.tokens, minlength=len(texts))
+        return scorer_scores(self._scorer, texts)
 
     def _parts(self, texts: Sequence[str]) -> tuple[HeadlineFeatures, np.ndarray, np.ndarray, np.ndarray]:
         feats, dense, contrib, wording = super()._parts(texts)
@@ -257,6 +254,17 @@ class PairwisePretest(MinilmPretest):
 
     def _names(self, feats: HeadlineFeatures) -> list[str]:
         return [*super()._names(feats), "appeal"]
+
+
+def scorer_scores(encoder: OnnxEncoder, texts: Sequence[str]) -> np.ndarray:
+    """One ``score`` per text from a scorer ONNX (long texts: token-weighted mean over their chunks).
+
+    Used by :meth:`PairwisePretest.appeal` and by the int8 export check (``bench/pretest_int8.py``).
+    """
+    chunks = encoder.chunk(list(texts))
+    raw = encoder.run(chunks)["score"].astype(np.float64).reshape(-1)
+    total = np.bincount(chunks.owner, weights=raw * chunks.tokens, minlength=len(texts))
+    return total / np.bincount(chunks.owner, weights=chunks.tokens, minlength=len(texts))
 
 
 def _read_manifest(folder: Path) -> dict:
