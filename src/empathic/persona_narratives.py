@@ -29,7 +29,7 @@ from empathic.narrate import LLM, get_llm, narrate
 from empathic.relate.signals import is_true
 from empathic.relate.testimonials import default_ranker, select_testimonials
 from empathic.store import Store
-from empathic.types import Audience, Narrative, NarrativeFormat, SourceQuote
+from empathic.types import Audience, Narrative, NarrativeFormat, SourceQuote, TestimonialRanking
 
 MAX_FORBIDDEN = 500  # non-consented candidates checked against each output
 
@@ -47,8 +47,13 @@ def narrate_for_audience(
     k: int = 5,
     ranker: str | None = None,
     seed: int = 0,
+    ranking: TestimonialRanking | None = None,
 ) -> Narrative:
-    """Rank the consented testimonials for a persona (by name) or an audience, then write a guarded narrative."""
+    """Rank the consented testimonials for a persona (by name) or an audience, then write a guarded narrative.
+
+    ``ranking``: an existing ranking for this audience (the report ranks each persona once); its top ``k``
+    are quoted and ``persona``, ``audience``, ``product`` and ``ranker`` are not used to rank again.
+    """
     settings = settings or NarrateSettings()
     if emotion is not None and emotion not in LABELS:
         raise NarrateError(
@@ -61,10 +66,12 @@ def narrate_for_audience(
             f"Unknown narrative format {fmt!r}.", hint=f"Use one of: {', '.join(f.value for f in NarrativeFormat)}."
         ) from None
     backend = get_llm(llm or settings.llm, settings) if not hasattr(llm, "complete") else llm
-    ranking = select_testimonials(
-        store, audience, persona=persona, product=product, k=k, ranker=ranker or default_ranker(store)
-    )
-    ids = [r.doc_id for r in ranking.results]
+    if ranking is None:
+        ranking = select_testimonials(
+            store, audience, persona=persona, product=product, k=k, ranker=ranker or default_ranker(store)
+        )
+    top = ranking.results[:k]
+    ids = [r.doc_id for r in top]
     emotions = _emotions(store, ids) if emotion else {}
     sources = [
         SourceQuote(
@@ -77,7 +84,7 @@ def narrate_for_audience(
             emotions=emotions.get(r.doc_id, {}),
             highlight=r.highlight,
         )
-        for r in ranking.results
+        for r in top
     ]
     for e in ranking.excluded[:MAX_FORBIDDEN]:
         if e.reason in ("consent_false", "consent_unknown"):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from empathic.errors import EmpathicError
 from empathic.persona_narratives import narrate_for_audience
-from empathic.relate.testimonials import default_ranker, persona_audiences
+from empathic.relate.testimonials import persona_audiences
 from empathic.report.page import ReportContext, Section, esc
+from empathic.report.testimonials import RANK_K, persona_ranking
 from empathic.types import DocumentKind, Narrative, NarrativeFormat
 
 FORMAT = NarrativeFormat.AD
@@ -44,11 +45,13 @@ def narratives(ctx: ReportContext) -> Section | None:
     audiences = persona_audiences(ctx.store)
     if not audiences:
         return None
-    ranker = default_ranker(ctx.store)
     blocks, backend = [], ctx.settings.narrate.llm
     for audience in audiences:
         try:
-            n = narrate_for_audience(ctx.store, audience, fmt=FORMAT, settings=ctx.settings.narrate, ranker=ranker)
+            ranking = persona_ranking(ctx, audience)
+            n = narrate_for_audience(
+                ctx.store, audience, fmt=FORMAT, settings=ctx.settings.narrate, k=RANK_K, ranking=ranking
+            )
         except EmpathicError as exc:
             blocks.append(f'<h3>{esc(audience.label)}</h3><p class="note">No narrative: {esc(exc.message)}</p>')
             continue

@@ -40,6 +40,7 @@ class ReportContext:
 
     store: Store
     settings: Settings = field(default_factory=Settings)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # work shared by sections
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,21 @@ from empathic.report.page import ReportContext, Section, esc
 from empathic.types import Audience, DocumentKind, RankedTestimonial, TestimonialRanking
 
 PER_PERSONA = 3
+RANK_K = 5  # each persona is ranked once per report (the narratives quote the top 5, this section shows 3)
+
+
+def persona_ranking(ctx: ReportContext, audience: Audience) -> TestimonialRanking:
+    """The top ``RANK_K`` consented testimonials for ``audience``, ranked once per report and shared by sections.
+
+    Maximal marginal relevance picks greedily, so the first ``PER_PERSONA`` of this ranking are exactly what
+    a ``k=PER_PERSONA`` ranking would pick.
+    """
+    key = f"testimonials:{audience!r}"
+    if key not in ctx.memo:
+        ctx.memo[key] = select_testimonials(ctx.store, audience, k=RANK_K, ranker=default_ranker(ctx.store))
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
 _BAR_COLORS = {"relatability": "#0072B2", "resonance": "#009E73", "specificity": "#E69F00", "authenticity": "#CC79A7"}
 
 
@@ -88,7 +103,7 @@ def testimonials(ctx: ReportContext) -> Section | None:
     blocks: list[str] = []
     rankings: list[TestimonialRanking] = []
     for audience in persona_audiences(ctx.store, unavailable=[Audience()]):
-        ranking = select_testimonials(ctx.store, audience, k=PER_PERSONA, ranker=ranker)
+        ranking = persona_ranking(ctx, audience)
         rankings.append(ranking)
         if not ranking.results:
             continue
@@ -96,7 +111,7 @@ def testimonials(ctx: ReportContext) -> Section | None:
         blocks.append(
             f'<h3>{esc(audience.label)}</h3><p class="note">Audience: {esc(attrs)}'
             + (f" · needs: {esc(', '.join(audience.needs[:3]))}" if audience.needs else "")
-            + f'</p><div class="grid">{"".join(_card(r) for r in ranking.results)}</div>'
+            + f'</p><div class="grid">{"".join(_card(r) for r in ranking.results[:PER_PERSONA])}</div>'
         )
     if not blocks:
         return None
