@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from empathic.analyse.from_store import mirror_from_store
 from empathic.errors import AnalysisError
-from empathic.report.charts import bar_chart, heatmap
+from empathic.report.cell_charts import heatmap
+from empathic.report.charts import bar_chart
 from empathic.report.page import ReportContext, Section, esc
 
 GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")

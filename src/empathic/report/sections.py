@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from empathic.report.charts import bar_chart, diverging_color, donut_chart, line_chart, stacked_bar_chart
+from empathic.report.cell_charts import donut_chart
+from empathic.report.charts import bar_chart, diverging_color, line_chart, stacked_bar_chart
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import DocumentKind, ScoredQuote
 
