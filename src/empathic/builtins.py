@@ -80,5 +80,11 @@ BUILTINS: tuple[tuple[str, str, str, str | None, str], ...] = (
      "Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server)"),
     ("report_section", "narratives", "empathic.report.narratives:narratives", None,
      "One guarded narrative per persona, quotes highlighted with their sources"),
+    ("bandit_policy", "thompson", "empathic.experiment.bandits:ThompsonSampling", None,
+     "Thompson sampling per segment: Beta (Bernoulli) or Student-t (Gaussian) posteriors (default)"),
+    ("bandit_policy", "epsilon-greedy", "empathic.experiment.bandits:EpsilonGreedy", None,
+     "Best running mean, a random arm 10% of the time (light baseline)"),
+    ("bandit_policy", "uniform", "empathic.experiment.bandits:UniformRandom", None,
+     "Every arm with equal probability (baseline)"),
 )
 # fmt: on

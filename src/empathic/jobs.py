@@ -23,7 +23,13 @@ from empathic.analyse.from_store import (
 )
 from empathic.config import AnalyseSettings, Settings
 from empathic.errors import AnalysisError
-from empathic.experiment.runner import bandit_recommend, bandit_update, experiment_from_store, ingest_experiment
+from empathic.experiment.runner import (
+    bandit_recommend,
+    bandit_update,
+    experiment_from_store,
+    ingest_experiment,
+    list_experiments,
+)
 from empathic.ingest import default_source, iter_batches
 from empathic.persona_narratives import narrate_for_audience
 from empathic.predict.propensity import propensity_from_store
@@ -190,6 +196,7 @@ run_drivers = drivers_from_store
 run_personas = personas_from_store
 run_experiment_ingest = ingest_experiment  # experiment: file -> unit rows / mergeable parts in the store
 run_experiment = experiment_from_store
+run_experiment_list = list_experiments  # experiment: stored experiments with units per arm
 run_bandit_recommend = bandit_recommend
 run_bandit_update = bandit_update
 run_propensity = propensity_from_store  # predict: emotions -> recommendation, stored by target name

@@ -26,7 +26,17 @@ from typing import Any
 
 from empathic.errors import BackendNotInstalledError, RegistryError, UnknownBackendError
 
-KINDS = ("store", "analyser", "emotion_model", "report_section", "ranker", "llm", "uplift_model", "pretest_model")
+KINDS = (
+    "store",
+    "analyser",
+    "emotion_model",
+    "report_section",
+    "ranker",
+    "llm",
+    "uplift_model",
+    "pretest_model",
+    "bandit_policy",
+)
 
 
 @dataclass(frozen=True)

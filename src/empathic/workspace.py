@@ -31,6 +31,7 @@ from empathic.types import (
     DocumentKind,
     DriverEffect,
     ExperimentIngestSummary,
+    ExperimentListing,
     ExperimentResult,
     IngestSummary,
     MirrorResult,
@@ -162,6 +163,10 @@ class Workspace:
         """Store an experiment file; see :func:`empathic.experiment.runner.ingest_experiment`."""
         with self.writing():
             return jobs.run_experiment_ingest(self.store, path, **options)
+
+    def experiments(self) -> list[ExperimentListing]:
+        """The stored experiments with their units per arm; see :func:`empathic.experiment.runner.list_experiments`."""
+        return jobs.run_experiment_list(self.store)
 
     def experiment(self, name: str, **options: Any) -> ExperimentResult:
         """Readout of a stored experiment (per-arm statistics aggregated in SQL)."""

@@ -45,12 +45,19 @@ def test_analyze_a_file_as_json(capsys, tmp_path: Path) -> None:
 def test_workspace_round_trip_and_report(capsys, tmp_path: Path) -> None:
     ws = str(tmp_path / "ws")
     assert run(capsys, "init", ws, "--json")[0] == 0
+    code, out, _ = run(capsys, "experiment", "list", "-w", ws, "--json")
+    assert code == 0 and json.loads(out) == {"experiments": []}
     code, out, _ = run(
         capsys, "experiment", "ingest", str(DATA_DIR / "ads.csv"), "-w", ws, "--experiment-col", "experiment",
         "--variant-col", "variant", "--control", "control", "--n-col", "impressions", "--metrics",
         "clicks,conversions", "--json",
     )  # fmt: skip
     assert code == 0 and json.loads(out)["mode"] == "arms"
+    code, out, _ = run(capsys, "experiment", "list", "-w", ws, "--json")
+    listed = {x["experiment"]: x for x in json.loads(out)["experiments"]}
+    head = listed["spring_launch_headline"]
+    assert code == 0 and head["control"] == "control" and set(head["metrics"]) == {"clicks", "conversions"}
+    assert head["units"]["control"] > 0 and len(head["units"]) >= 2
     code, out, _ = run(capsys, "experiment", "analyze", "-w", ws, "--experiment", "spring_launch_headline", "--json")
     doc = json.loads(out)
     b = next(r for r in doc["results"] if r["variant"] == "b" and r["metric"] == "clicks")
@@ -83,3 +90,9 @@ def test_bandit_commands(capsys, tmp_path: Path) -> None:
     )
     policies = {p["policy"]: p for p in json.loads(out)["policies"]}
     assert code == 0 and policies["always-b"]["mean_reward"] == 1.0 and policies["always-a"]["matched"] == 200
+    assert {"thompson-bernoulli", "uniform"} <= set(policies)
+    code, out, _ = run(
+        capsys, "bandit", "replay", "--data", str(log), "--arm-col", "arm", "--reward-col", "r",
+        "--policies", "epsilon-greedy,nope", "--json",
+    )  # fmt: skip
+    assert code == 2 and json.loads(out)["error"]["code"] == "EMP501"

@@ -110,3 +110,51 @@ def test_bandit_persists_in_the_store(tmp_path: Path, backend: str) -> None:
             bandit_recommend(store, "subject", "55+", arms=["calm"], kind="gaussian")
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("name", ["thompson", "epsilon-greedy", "uniform"])
+@pytest.mark.parametrize("kind", [BanditKind.BERNOULLI, BanditKind.GAUSSIAN])
+def test_every_registered_policy_meets_the_policy_contract(name: str, kind: BanditKind) -> None:
+    from empathic import registry
+    from empathic.experiment.bandits import Policy
+
+    arms = sorted(RATES["young"])
+    make = registry.get("bandit_policy", name)
+    a, b = make(arms, kind=kind, seed=7), make(arms, kind=kind, seed=7)
+    assert isinstance(a, Policy) and a.name
+    rng = np.random.default_rng(5)
+    picks = []
+    for _ in range(600):
+        seg = "young" if rng.random() < 0.5 else "older"
+        arm = a.choose(seg)
+        assert arm in arms and b.choose(seg) == arm  # same seed, same decisions
+        reward = float(rng.random() < RATES[seg][arm]) if kind is BanditKind.BERNOULLI else float(rng.normal(1, 1))
+        assert a.update(seg, arm, reward) is a
+        b.update(seg, arm, reward)
+        picks.append(arm)
+    assert set(picks) == set(arms)  # every policy explores every arm
+    r = replay(_uniform_log(3000, seed=2), make(arms, kind=kind, seed=1))
+    assert r.events == 3000 and 0 < r.matched < 3000
+
+
+def test_learning_policies_beat_uniform_in_replay() -> None:
+    from empathic.experiment.bandits import EpsilonGreedy
+
+    events = _uniform_log(30_000)
+    arms = sorted(RATES["young"])
+    uni = replay(events, UniformRandom(arms, seed=202))
+    eg = replay(events, EpsilonGreedy(arms, seed=101))
+    assert eg.mean_reward > uni.ci_high  # per segment, the greedy arm is the best one most of the time
+    with pytest.raises(ValueError, match="epsilon"):
+        EpsilonGreedy(arms, epsilon=1.5)
+
+
+def test_replay_file_takes_policies_by_name(tmp_path: Path) -> None:
+    from empathic.errors import UnknownBackendError
+
+    path = tmp_path / "log.csv"
+    path.write_text("arm,r\n" + "a,0\nb,1\n" * 100)
+    got = [r.policy for r in replay_file(path, arm_col="arm", reward_col="r", policies=["epsilon-greedy"])]
+    assert got == ["epsilon-greedy-0.1", "always-a", "always-b"]
+    with pytest.raises(UnknownBackendError, match="thompson"):
+        replay_file(path, arm_col="arm", reward_col="r", policies=["nope"])

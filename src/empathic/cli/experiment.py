@@ -1,4 +1,4 @@
-"""``empathic experiment`` (ingest, analyze) and ``empathic bandit`` (recommend, update, replay)."""
+"""``empathic experiment`` (ingest, list, analyze) and ``empathic bandit`` (recommend, update, replay)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,28 @@ def render_experiment(r: ExperimentResult, json_out: bool) -> None:
     out.print(t)
     verdict = "OK" if r.srm_ok else "[bold red]MISMATCH: do not trust these lifts[/]"
     out.print(f"Sample ratio check: chi² = {_f(r.srm_chi2)}, p = {_f(r.srm_p_value)} → {verdict}")
+
+
+@experiment_app.command("list")
+def list_cmd(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
+    """The experiments stored in a workspace: control, metrics and units per arm."""
+    _need(workspace=workspace)
+    assert workspace
+    with Workspace(workspace) as ws:
+        listing = ws.experiments()
+    if json_out:
+        print_json({"experiments": [x.to_dict() for x in listing]})
+        return
+    if not listing:
+        out.print("No experiments stored. Add one with: empathic experiment ingest FILE -w WORKSPACE ...")
+        return
+    t = Table(title=f"Experiments in {workspace}")
+    for c in ("experiment", "control", "metrics", "units per arm"):
+        t.add_column(c)
+    for x in listing:
+        units = ", ".join(f"{arm} {n:,}" for arm, n in x.units.items()) or "no data"
+        t.add_row(x.spec.name, x.spec.control, ", ".join(x.spec.metrics), units)
+    out.print(t)
 
 
 @experiment_app.command("analyze")
@@ -240,10 +262,21 @@ def replay_cmd(
     segment_col: Annotated[str | None, typer.Option("--segment-col", help="Column with the segment.")] = None,
     kind: Annotated[BanditKind, typer.Option("--kind", help="Reward model.")] = BanditKind.BERNOULLI,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    policies: Annotated[
+        str, typer.Option("--policies", help="Comma-separated bandit policies (`empathic backends` lists them).")
+    ] = "thompson,uniform",
     json_out: JsonOpt = False,
 ) -> None:
-    """Offline replay (Li et al. 2011): Thompson sampling against uniform and every fixed arm."""
-    results = replay_file(data, arm_col=arm_col, reward_col=reward_col, segment_col=segment_col, kind=kind, seed=seed)
+    """Offline replay (Li et al. 2011): the chosen policies (Thompson sampling, uniform) and every fixed arm."""
+    results = replay_file(
+        data,
+        arm_col=arm_col,
+        reward_col=reward_col,
+        segment_col=segment_col,
+        kind=kind,
+        seed=seed,
+        policies=split_list(policies),
+    )
     if json_out:
         print_json({"file": str(data), "policies": [r.to_dict() for r in results]})
         return

@@ -12,6 +12,10 @@ with the probability that it is the best (Thompson 1933; Chapelle and Li 2011).
 "Unbiased offline evaluation of contextual-bandit-based news article recommendation algorithms"): an event
 counts only when the policy picks the arm that was logged, and only those events update the policy.
 
+Policies are registry backends (kind ``bandit_policy``, entry points ``empathic.bandit_policy``), built as
+``factory(arms, kind=..., seed=...)``: ``thompson`` (the default) and two light baselines, ``epsilon-greedy``
+and ``uniform``; :class:`FixedArm` is the hindsight baseline of a replay.
+
 >>> from empathic.types import BanditKind, BanditState, MetricStats
 >>> state = BanditState("subject", "55+", BanditKind.BERNOULLI,
 ...                     {"calm": MetricStats(200, 30.0, 30.0), "urgent": MetricStats(200, 10.0, 10.0)})
@@ -127,10 +131,57 @@ class ThompsonSampling:
         return self
 
 
-class UniformRandom:
-    """Baseline policy: every arm with equal probability."""
+class EpsilonGreedy:
+    """Light baseline: the arm with the best running mean (ties at random), a random arm with probability ε.
 
-    def __init__(self, arms: Sequence[str], seed: int | None = 0):
+    Arms not yet played are tried first. ``kind`` is accepted for the registry's common signature; the
+    running mean serves both reward kinds.
+
+    >>> eg = EpsilonGreedy(["a", "b"], epsilon=0.1, seed=0)
+    >>> for _ in range(300):
+    ...     arm = eg.choose("all")
+    ...     _ = eg.update("all", arm, 1.0 if arm == "b" else 0.0)
+    >>> eg.state_["all"]["b"].n > eg.state_["all"]["a"].n
+    True
+    """
+
+    def __init__(
+        self,
+        arms: Sequence[str],
+        kind: BanditKind | str = BanditKind.BERNOULLI,
+        seed: int | None = 0,
+        epsilon: float = 0.1,
+    ):
+        if not 0.0 <= epsilon <= 1.0:
+            raise ValueError(f"epsilon must be in [0, 1]. Got {epsilon!r}.")
+        self.arms = tuple(arms)
+        self.kind = BanditKind(kind)
+        self.seed = seed
+        self.epsilon = epsilon
+        self.name = f"epsilon-greedy-{epsilon:g}"
+        self.state_: dict[str, dict[str, MetricStats]] = {}
+        self._rng = np.random.default_rng(seed)
+
+    def choose(self, segment: str = "") -> str:
+        arms = self.state_.setdefault(segment, {a: MetricStats() for a in self.arms})
+        untried = [a for a in self.arms if arms[a].n == 0]
+        if untried or self._rng.random() < self.epsilon:
+            pool = untried or list(self.arms)
+            return pool[int(self._rng.integers(len(pool)))]
+        means = np.array([arms[a].mean for a in self.arms])
+        return self.arms[int(_argmax_random_ties(means[:, None], self._rng)[0])]
+
+    def update(self, segment: str, arm: str, reward: float) -> EpsilonGreedy:
+        arms = self.state_.setdefault(segment, {a: MetricStats() for a in self.arms})
+        r = float(reward)
+        arms[arm] = arms[arm] + MetricStats(1, r, r * r)
+        return self
+
+
+class UniformRandom:
+    """Baseline policy: every arm with equal probability (``kind`` is accepted for the common signature)."""
+
+    def __init__(self, arms: Sequence[str], kind: BanditKind | str = BanditKind.BERNOULLI, seed: int | None = 0):
         self.arms = tuple(arms)
         self.name = "uniform"
         self._rng = np.random.default_rng(seed)

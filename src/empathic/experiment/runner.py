@@ -13,17 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from empathic import registry
 from empathic.errors import BanditError, ExperimentDataError, ExperimentNotFoundError
 from empathic.experiment.analysis import analyze
-from empathic.experiment.bandits import (
-    FixedArm,
-    Policy,
-    ThompsonSampling,
-    UniformRandom,
-    check_reward,
-    prob_best,
-    replay,
-)
+from empathic.experiment.bandits import FixedArm, Policy, check_reward, prob_best, replay
 from empathic.experiment.bandits import choose as thompson_choose
 from empathic.experiment.sources import arm_rows, iter_batches, iter_observations, stream_stats
 from empathic.store import Store
@@ -32,6 +25,7 @@ from empathic.types import (
     BanditRecommendation,
     BanditState,
     ExperimentIngestSummary,
+    ExperimentListing,
     ExperimentResult,
     ExperimentSpec,
     ReplayResult,
@@ -178,6 +172,21 @@ def experiment_from_store(store: Store, name: str, **options: Any) -> Experiment
     )
 
 
+def list_experiments(store: Store) -> list[ExperimentListing]:
+    """The experiments stored in a workspace, each with its units per arm (from the SQL aggregates).
+
+    >>> from empathic.store import open_store
+    >>> list_experiments(open_store("memory"))
+    []
+    """
+    out = []
+    for spec in store.experiments():
+        stats = store.experiment_stats(spec.name)
+        units = {arm: max((s.n for s in per_metric.values()), default=0) for arm, per_metric in sorted(stats.items())}
+        out.append(ExperimentListing(spec, units))
+    return out
+
+
 def experiments_from_store(store: Store, **options: Any) -> list[ExperimentResult]:
     """Every stored experiment with data, analysed (for the report)."""
     out = []
@@ -265,12 +274,15 @@ def replay_file(
     kind: BanditKind | str = BanditKind.BERNOULLI,
     seed: int = 0,
     fmt: str | None = None,
+    policies: Sequence[str] = ("thompson", "uniform"),
 ) -> list[ReplayResult]:
-    """Replay Thompson sampling, uniform random and every fixed arm on a log of uniformly random decisions.
+    """Replay the named ``policies`` (``bandit_policy`` backends) and every fixed arm on a log of uniformly
+    random decisions.
 
     Rows are taken in file order (the time order of the log). Segmentation (``segment_col``) gives each
     segment its own posterior, as ``empathic bandit`` does in a workspace.
     """
+    factories = [registry.get("bandit_policy", name) for name in policies]  # unknown names fail before reading
     cols = [arm_col, reward_col, *([segment_col] if segment_col else [])]
     events: list[tuple[str, str, float]] = []
     texts = [arm_col, *([segment_col] if segment_col else [])]
@@ -285,12 +297,8 @@ def replay_file(
         if problem:
             raise ExperimentDataError(f"{Path(path).name}: {problem}.", hint=f"Check the column {reward_col!r}.")
     names = sorted({a for _, a, _ in events})
-    policies: list[Policy] = [
-        ThompsonSampling(names, kind, seed=seed),
-        UniformRandom(names, seed=seed),
-        *(FixedArm(a) for a in names),
-    ]
-    return [replay(events, p) for p in policies]
+    played: list[Policy] = [*(make(names, kind=kind, seed=seed) for make in factories), *(FixedArm(a) for a in names)]
+    return [replay(events, p) for p in played]
 
 
 __all__ = [
@@ -300,5 +308,6 @@ __all__ = [
     "experiment_from_store",
     "experiments_from_store",
     "ingest_experiment",
+    "list_experiments",
     "replay_file",
 ]

@@ -158,6 +158,28 @@ class ExperimentSpec:
         object.__setattr__(self, "weights", _frozen_map(self.weights))
 
 
+@dataclass(frozen=True)
+class ExperimentListing:
+    """A stored experiment and its units per arm (the most units any metric of that arm has)."""
+
+    spec: ExperimentSpec
+    units: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "units", _frozen_map(self.units))
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.spec
+        return {
+            "experiment": s.name,
+            "control": s.control,
+            "metrics": list(s.metrics),
+            "binary": list(s.binary),
+            "weights": dict(s.weights),
+            "units": dict(self.units),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class ExperimentObservation:
     """One unit's value of one metric (``pre`` is its pre-period covariate, for CUPED)."""
@@ -306,7 +328,6 @@ class ReplayResult:
         }
 
 
-
 @dataclass(frozen=True, slots=True)
 class ExperimentIngestSummary:
     """What ``empathic experiment ingest`` stored: experiments touched, rows read, how they were kept.
@@ -334,5 +355,3 @@ class ExperimentIngestSummary:
             "arms": dict(self.arms),
             "seconds": round(self.seconds, 3),
         }
-
-
