@@ -35,10 +35,12 @@ demo: install $(VENV)/.installed-llm
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
 test: install-dev $(VENV)/.installed-llm
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

@@ -362,5 +362,3 @@ class MirrorResult:
             "status": self.status,
             "by": {k: v for k, v in self.by.items()},
         }
-
-

@@ -85,5 +85,3 @@ class Narrative:
             "attempts": self.attempts,
             "seconds": round(self.seconds, 3),
         }
-
-

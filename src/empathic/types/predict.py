@@ -181,6 +181,7 @@ class PropensityResult:
             "status": self.status,
         }
 
+
 @dataclass(frozen=True, slots=True)
 class PretestDriver:
     """One reason behind a pre-test score: a feature's part of the utility (log-odds, vs an average headline).
@@ -219,8 +220,13 @@ class PretestScore:
             "p_beats_average": round(self.p_beats_average, 4),
             "p_beats_best": round(self.p_beats_best, 4),
             "drivers": [
-                {"feature": d.feature, "label": d.label, "contribution": round(d.contribution, 4),
-                 "value": d.value, "detail": d.detail}
+                {
+                    "feature": d.feature,
+                    "label": d.label,
+                    "contribution": round(d.contribution, 4),
+                    "value": d.value,
+                    "detail": d.detail,
+                }
                 for d in self.drivers
             ],
             "features": dict(self.features),

@@ -188,5 +188,3 @@ class RankerScores:
     similarity: Any  # numpy [n, n], for near-duplicates, bursts and MMR
     flags: tuple[tuple[str, ...], ...] = ()
     highlights: tuple[str, ...] = ()
-
-

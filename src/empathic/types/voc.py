@@ -86,5 +86,3 @@ class Persona:
     emotion_profile: Mapping[str, float] = field(default_factory=dict)
     quote_ids: tuple[int, ...] = ()
     doc_ids: tuple[int, ...] = ()
-
-
