@@ -120,6 +120,38 @@ def _pad_states(states: Sequence[Any], rows: np.ndarray) -> tuple[Any, Any]:
     return h, m
 
 
+def run_layers(layers: Sequence[Any], h: Any, m: Any) -> Any:
+    """Hidden states ``h`` through the transformer ``layers``, padding masked by ``m`` (1 = token, 0 = pad)."""
+    ext = (1.0 - m[:, None, None, :]) * -1e9
+    for layer in layers:
+        h = layer(h, ext)
+        h = h[0] if isinstance(h, tuple) else h
+    return h
+
+
+def warmup_linear(opt: Any, total: int) -> Any:
+    """Learning-rate schedule: linear warm-up over 6 % of ``total`` steps, then linear decay to zero."""
+    torch = _torch()
+    warm = max(1, int(0.06 * total))
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
+
+
+def pairwise_step(model: Any, opt: Any, sched: Any, d: Any, z: np.ndarray, cap: float) -> float:
+    """One step on the pairwise logistic loss of margins ``d`` (target: ``z > 0``; weights ``min(|z|, cap)``)."""
+    torch = _torch()
+    y = torch.from_numpy((z > 0).astype(np.float32))
+    w = torch.from_numpy(np.minimum(np.abs(z), cap).astype(np.float32))
+    loss = (w * torch.nn.functional.binary_cross_entropy_with_logits(d, y, reduction="none")).sum() / w.sum()
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    return float(loss.item())
+
+
 def scorer() -> Any:
     """The six MiniLM layers (from the pretrained weights) → masked mean pooling → dropout → ``Linear(384, 1)``."""
     torch = _torch()
@@ -135,10 +167,7 @@ def scorer() -> Any:
             torch.nn.init.zeros_(self.classifier.bias)
 
         def forward(self, h: Any, m: Any) -> Any:
-            ext = (1.0 - m[:, None, None, :]) * -1e9
-            for layer in self.layers:
-                h = layer(h, ext)
-                h = h[0] if isinstance(h, tuple) else h
+            h = run_layers(self.layers, h, m)
             mm = m.unsqueeze(-1)
             pooled = (h * mm).sum(1) / mm.sum(1).clamp(min=1e-9)
             return self.classifier(self.dropout(pooled))[:, 0]
@@ -187,11 +216,8 @@ def fit_scorer(
     tests = np.asarray(sorted(packed))
     rng = np.random.default_rng(seed)
     total = len(batches_of_tests(tests, packed, hp, cfg.max_heads, np.random.default_rng(0))) * cfg.epochs
-    warm = max(1, int(0.06 * total))
     opt = _optimiser(model, cfg.lr, cfg.head_lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
+    sched = warmup_linear(opt, total)
     t0, step = time.perf_counter(), 0
     for ep in range(cfg.epochs):
         for b in batches_of_tests(tests, packed, hp, cfg.max_heads, rng):
@@ -199,20 +225,11 @@ def fit_scorer(
             inv = inv.reshape(-1, 2)
             s = model(*_pad_states(states, uniq))
             d = s[torch.from_numpy(inv[:, 0])] - s[torch.from_numpy(inv[:, 1])]
-            y = torch.from_numpy((z[b] > 0).astype(np.float32))
-            w = torch.from_numpy(np.minimum(np.abs(z[b]), cfg.cap).astype(np.float32))
-            loss = (w * torch.nn.functional.binary_cross_entropy_with_logits(d, y, reduction="none")).sum() / w.sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            loss = pairwise_step(model, opt, sched, d, z[b], cfg.cap)
             step += 1
             if step % 100 == 0 or step == total:
                 el = time.perf_counter() - t0
-                log.info(
-                    "seed %d epoch %d step %d/%d loss %.4f %.1f min", seed, ep + 1, step, total, loss.item(), el / 60
-                )
+                log.info("seed %d epoch %d step %d/%d loss %.4f %.1f min", seed, ep + 1, step, total, loss, el / 60)
         if on_epoch is not None:
             on_epoch(ep + 1, model)
             model.train()

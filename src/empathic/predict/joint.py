@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from empathic.predict.finetune import _base, _torch
+from empathic.predict.finetune import _base, _torch, pairwise_step, run_layers, warmup_linear
 
 log = logging.getLogger("empathic.train")
 
@@ -69,10 +69,7 @@ def joint_scorer() -> Any:
         def forward(self, ids: Any, types: Any, mask: Any) -> Any:
             with torch.no_grad():
                 h = self.embeddings(input_ids=ids, token_type_ids=types)
-            ext = (1.0 - mask[:, None, None, :]) * -1e9
-            for layer in self.layers:
-                h = layer(h, ext)
-                h = h[0] if isinstance(h, tuple) else h
+            h = run_layers(self.layers, h, mask)
             # segment means without the special tokens: a = type 0 after [CLS], b = type 1 before the last [SEP]
             special = (ids == 101) | (ids == 102)
             ma = (mask * (types == 0) * ~special).unsqueeze(-1)
@@ -115,11 +112,8 @@ def fit_joint(
     model.train()
     steps_per_epoch = -(-len(rows) // cfg.batch)
     total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(0.06 * total))
     opt = _optimiser(model, cfg.lr, cfg.head_lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
+    sched = warmup_linear(opt, total)
     t0, step = time.perf_counter(), 0
     for ep in range(cfg.epochs):
         flip = rng.random(len(rows)) < 0.5
@@ -128,21 +122,11 @@ def fit_joint(
             idx = order[start : start + cfg.batch]
             ids, types, mask = _batch([rev[i] if flip[i] else fwd[i] for i in idx], range(len(idx)))
             d = model(ids, types, mask)
-            zz = np.where(flip[idx], -z[rows[idx]], z[rows[idx]])
-            y = torch.from_numpy((zz > 0).astype(np.float32))
-            w = torch.from_numpy(np.minimum(np.abs(zz), cfg.cap).astype(np.float32))
-            loss = (w * torch.nn.functional.binary_cross_entropy_with_logits(d, y, reduction="none")).sum() / w.sum()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            loss = pairwise_step(model, opt, sched, d, np.where(flip[idx], -z[rows[idx]], z[rows[idx]]), cfg.cap)
             step += 1
             if step % 100 == 0 or step == total:
                 mins = (time.perf_counter() - t0) / 60
-                log.info(
-                    "joint seed %d epoch %d step %d/%d loss %.4f %.1f min", seed, ep + 1, step, total, loss.item(), mins
-                )
+                log.info("joint seed %d epoch %d step %d/%d loss %.4f %.1f min", seed, ep + 1, step, total, loss, mins)
     model.eval()
     return model
 
