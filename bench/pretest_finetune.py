@@ -62,6 +62,7 @@ def main() -> None:
         default=FinetuneConfig.inner_share,
         help="hold out 1 training test in N to pick the blend; 0: the scorer trains on every training test, blend 0.5",
     )
+    ap.add_argument("--target", choices=("sign", "posterior"), default=FinetuneConfig.target, help="pair labels")
     ap.add_argument("--threads", type=int, default=FinetuneConfig.threads, help="torch threads")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument(
@@ -82,6 +83,7 @@ def main() -> None:
         seeds=seeds,
         inner_share=args.inner_share,
         threads=args.threads,
+        target=args.target,
     )
     torch.set_num_threads(cfg.threads)
     packages = read_packages(args.data)

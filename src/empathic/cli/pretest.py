@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
+from empathic.predict.finetune import FFN_OUTPUTS
 
 ModelOpt = Annotated[
     str,
@@ -136,6 +137,13 @@ def train_scorer_cmd(
     ] = None,
     epochs: Annotated[int | None, typer.Option(help="Fine-tuning epochs; default: the recipe's.")] = None,
     cache: Annotated[Path | None, typer.Option(help="Cache headline features in this .npz file.")] = None,
+    keep_fp32: Annotated[
+        str,
+        typer.Option(
+            help="Regular expression of ONNX nodes the int8 export leaves in fp32 (default: the FFN output "
+            "projections); '' quantises every node."
+        ),
+    ] = FFN_OUTPUTS,
     json_out: JsonOpt = False,
 ) -> None:
     """Fine-tune the pairwise MiniLM scorer, blend it with minilm-ngram, write the int8 ONNX model folder."""
@@ -154,7 +162,7 @@ def train_scorer_cmd(
         cfg = replace(cfg, seeds=tuple(int(s) for s in split_list(seeds)))
     if epochs:
         cfg = replace(cfg, epochs=epochs)
-    result = train_pairwise(data, out_dir, cfg=cfg, seed=seed, cache=cache, cv=cv_result)
+    result = train_pairwise(data, out_dir, cfg=cfg, seed=seed, cache=cache, cv=cv_result, keep_fp32=keep_fp32 or None)
     if json_out:
         print_json(result)
         return
