@@ -41,7 +41,7 @@ from empathic.predict.finetune import (
     token_ids,
 )
 from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
-from empathic.predict.train import Recipe, _utilities, fit_linear, grouped_folds, headline_features
+from empathic.predict.train import Recipe, _utilities, fit_linear, grouped_folds, headline_features, share_of_tests
 
 log = logging.getLogger("pretest_finetune")
 
@@ -63,6 +63,9 @@ def main() -> None:
         help="hold out 1 training test in N to pick the blend; 0: the scorer trains on every training test, blend 0.5",
     )
     ap.add_argument("--target", choices=("sign", "posterior"), default=FinetuneConfig.target, help="pair labels")
+    ap.add_argument(
+        "--train-share", type=float, default=1.0, help="train on whole tests holding this share of each fold's pairs"
+    )
     ap.add_argument("--threads", type=int, default=FinetuneConfig.threads, help="torch threads")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument(
@@ -112,7 +115,7 @@ def main() -> None:
     keep = {m: np.full(len(pairs), np.nan) for m in names}
     res: dict = {"config": {k: str(v) for k, v in vars(cfg).items()}, "folds": {}}
     for f in [int(x) for x in args.folds.split(",")]:
-        outer_train = (fold != f) & (pairs.z != 0)
+        outer_train = share_of_tests(pairs, (fold != f) & (pairs.z != 0), args.train_share, args.seed)
         inner_train = outer_train & ~inner_pair
         inner_val = (fold != f) & inner_pair & sig
         test = (fold == f) & sig

@@ -159,6 +159,25 @@ def grouped_folds(pairs: Pairs, k: int, seed: int) -> np.ndarray:
     return fold_of[np.searchsorted(tests, pairs.test)]
 
 
+def share_of_tests(pairs: Pairs, pool: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """The pairs of ``pool`` whose whole tests come first in one seeded order, about ``share`` of its pairs.
+
+    The subsets are nested (a smaller share keeps a subset of a larger one's tests), for learning curves.
+
+    >>> p = Pairs(np.zeros(8, int), np.ones(8, int), np.ones(8), np.repeat(np.arange(4), 2))
+    >>> keep = share_of_tests(p, np.ones(8, dtype=bool), 0.5, 13)
+    >>> int(keep.sum()), len(set(p.test[keep]))
+    (4, 2)
+    """
+    if share >= 1:
+        return pool.copy()
+    tests = np.unique(pairs.test)
+    rank = np.empty(len(tests), dtype=np.int64)
+    rank[np.random.default_rng(seed + 7).permutation(len(tests))] = np.arange(len(tests))
+    pair_rank = rank[np.searchsorted(tests, pairs.test)]
+    return pool & (pair_rank <= np.quantile(pair_rank[pool], share))
+
+
 def cross_validate(
     heads: Headlines, packages: Packages, pairs: Pairs, recipe: Recipe, *, k: int = 5, seed: int = 13
 ) -> dict[str, Any]:
