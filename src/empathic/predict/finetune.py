@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from empathic.errors import BackendNotInstalledError
+from empathic.errors import BackendNotInstalledError, ConfigError
 
 if TYPE_CHECKING:
     import torch
@@ -154,6 +154,10 @@ def pair_targets(z: np.ndarray, cap: float, target: str = "sign") -> tuple[np.nd
     >>> y, w = pair_targets(np.array([0.0, 1.96]), 2.0, "posterior")
     >>> [round(float(v), 3) for v in y], w.tolist()
     ([0.5, 0.975], [1.0, 1.0])
+    >>> pair_targets(np.array([1.0]), 2.0, "margin")
+    Traceback (most recent call last):
+    ...
+    empathic.errors.ConfigError: ...
     """
     if target == "sign":
         return (z > 0).astype(np.float32), np.minimum(np.abs(z), cap).astype(np.float32)
@@ -161,7 +165,7 @@ def pair_targets(z: np.ndarray, cap: float, target: str = "sign") -> tuple[np.nd
         from scipy.special import ndtr
 
         return ndtr(z).astype(np.float32), np.ones(len(z), dtype=np.float32)
-    raise ValueError(f"Unknown pairwise target {target!r}; expected 'sign' or 'posterior'.")
+    raise ConfigError(f"Unknown pairwise target {target!r}.", hint="Use 'sign' (the shipped recipe) or 'posterior'.")
 
 
 def pairwise_step(model: Any, opt: Any, sched: Any, d: Any, z: np.ndarray, cap: float, target: str = "sign") -> float:
