@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.pairs import bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
-from empathic.predict.train import Recipe, _utilities, fit_linear, grouped_folds, headline_features, share_of_tests
+from empathic.predict.pairs import build_pairs, read_packages
+from empathic.predict.train import Recipe, cross_validate, grouped_folds, headline_features, share_of_tests
 
 
 def main() -> None:
@@ -33,27 +33,20 @@ def main() -> None:
     packages = read_packages(args.data)
     heads = headline_features(packages, light=False, cache=args.cache)
     pairs = build_pairs(packages)
-    recipe = Recipe()
     fold = grouped_folds(pairs, 5, args.seed)
     sig = np.abs(pairs.z) > 1.96
     out: dict[str, object] = {"pairs": int(sig.sum()), "tests": len(np.unique(pairs.test[sig])), "curve": []}
     for share in (float(s) for s in args.shares.split(",")):
-        correct = np.full(len(pairs), np.nan)
-        n_train = []
-        for f in range(5):
-            train = share_of_tests(pairs, (fold != f) & (pairs.z != 0), share, args.seed)
-            test = (fold == f) & sig
-            u = _utilities(fit_linear(heads, packages, pairs, train, recipe, seed=args.seed), heads, recipe)
-            ia, ib = heads.index[pairs.a[test]], heads.index[pairs.b[test]]
-            correct[test] = pairwise_accuracy(u[ia], u[ib], pairs.z[test])
-            n_train.append(len(np.unique(pairs.test[train])))
-        ok = ~np.isnan(correct)
-        lo, hi = bootstrap_ci(correct[ok], pairs.test[ok], seed=args.seed)
+        cv = cross_validate(heads, packages, pairs, Recipe(), seed=args.seed, share=share)
+        tests = [
+            len(np.unique(pairs.test[share_of_tests(pairs, (fold != f) & (pairs.z != 0), share, args.seed)]))
+            for f in range(5)
+        ]
         row = {
             "share": share,
-            "train_tests_per_fold": int(np.mean(n_train)),
-            "pairwise_accuracy": round(float(correct[ok].mean()), 4),
-            "ci95": [round(lo, 4), round(hi, 4)],
+            "train_tests_per_fold": int(np.mean(tests)),
+            "pairwise_accuracy": cv["pairwise_accuracy"],
+            "ci95": cv["ci95"],
         }
         print(row, flush=True)
         out["curve"].append(row)  # type: ignore[union-attr]

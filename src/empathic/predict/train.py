@@ -151,12 +151,17 @@ def data_file(data: str | Path) -> Path:
     return (sorted(path.glob("*.csv.gz")) + sorted(path.glob("*.parquet")))[0] if path.is_dir() else path
 
 
+def test_order(pairs: Pairs, seed: int) -> np.ndarray:
+    """Per pair: the position of its test in one seeded random order of the tests (whole tests stay together)."""
+    tests = np.unique(pairs.test)
+    rank = np.empty(len(tests), dtype=np.int64)
+    rank[np.random.default_rng(seed).permutation(len(tests))] = np.arange(len(tests))
+    return rank[np.searchsorted(tests, pairs.test)]
+
+
 def grouped_folds(pairs: Pairs, k: int, seed: int) -> np.ndarray:
     """Fold of each pair: whole tests are assigned to folds at random (seeded)."""
-    tests = np.unique(pairs.test)
-    fold_of = np.empty(len(tests), dtype=np.int64)
-    fold_of[np.random.default_rng(seed).permutation(len(tests))] = np.arange(len(tests)) % k
-    return fold_of[np.searchsorted(tests, pairs.test)]
+    return test_order(pairs, seed) % k
 
 
 def share_of_tests(pairs: Pairs, pool: np.ndarray, share: float, seed: int) -> np.ndarray:
@@ -171,24 +176,31 @@ def share_of_tests(pairs: Pairs, pool: np.ndarray, share: float, seed: int) -> n
     """
     if share >= 1:
         return pool.copy()
-    tests = np.unique(pairs.test)
-    rank = np.empty(len(tests), dtype=np.int64)
-    rank[np.random.default_rng(seed + 7).permutation(len(tests))] = np.arange(len(tests))
-    pair_rank = rank[np.searchsorted(tests, pairs.test)]
-    return pool & (pair_rank <= np.quantile(pair_rank[pool], share))
+    order = test_order(pairs, seed + 7)
+    return pool & (order <= np.quantile(order[pool], share))
 
 
 def cross_validate(
-    heads: Headlines, packages: Packages, pairs: Pairs, recipe: Recipe, *, k: int = 5, seed: int = 13
+    heads: Headlines,
+    packages: Packages,
+    pairs: Pairs,
+    recipe: Recipe,
+    *,
+    k: int = 5,
+    seed: int = 13,
+    share: float = 1.0,
 ) -> dict[str, Any]:
-    """Grouped k-fold CV: train on all pairs of k-1 folds, score the significant pairs of the held-out fold."""
+    """Grouped k-fold CV: train on all pairs of k-1 folds, score the significant pairs of the held-out fold.
+
+    ``share < 1`` trains each fold on whole tests holding about that share of its pairs (:func:`share_of_tests`).
+    """
     fold = grouped_folds(pairs, k, seed)
     sig = np.abs(pairs.z) > 1.96
     correct = np.full(len(pairs), np.nan)
     per_fold = []
     flagged = packages.flagged()[pairs.a]
     for f in range(k):
-        train = (fold != f) & (pairs.z != 0)
+        train = share_of_tests(pairs, (fold != f) & (pairs.z != 0), share, seed)
         if recipe.significant_only:
             train &= sig
         if recipe.exclude_flagged:
