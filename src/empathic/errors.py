@@ -3,6 +3,7 @@
 Every error says what happened, what was expected, and how to fix it::
 
     EmpathicError                      EMP000  base; never raised directly
+    ├── Interrupted                    EMP030  Ctrl-C / SIGTERM stopped a command (exit 130 / 143, not 2)
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
     ├── WorkspaceError                 EMP200
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
@@ -11,11 +12,13 @@ Every error says what happened, what was expected, and how to fix it::
     ├── StoreError                     EMP300  database problem (migration, integrity)
     ├── IngestError                    EMP400
     │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
-    │   └── ColumnError                EMP402  a named column is not in the file
+    │   ├── ColumnError                EMP402  a named column is not in the file
+    │   └── ReplyLinkError             EMP420  reply-link options that cannot work (--parent-source alone)
     ├── RegistryError                  EMP500
     │   ├── UnknownBackendError        EMP501  no backend of that name
     │   └── BackendNotInstalledError   EMP502  backend needs an extra that is not installed
     ├── AnalysisError                  EMP600
+    │   ├── MirrorInputError           EMP610  reply links exist but lack the emotion scores the mirror needs
     │   └── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
     ├── ReportError                    EMP700
     ├── RelateError                    EMP800  testimonial ranking
@@ -61,6 +64,33 @@ class EmpathicError(Exception):
         }
 
 
+class Interrupted(EmpathicError):
+    """A command stopped by Ctrl-C (SIGINT) or SIGTERM; the message says what was saved.
+
+    >>> Interrupted("Interrupted: 3 of 9 analysed and saved.", signum=15).exit_code
+    143
+    """
+
+    code = "EMP030"
+
+    def __init__(self, message: str, *, hint: str | None = None, signum: int = 2) -> None:
+        super().__init__(message, hint=hint)
+        self.signum = signum
+        self.exit_code = 128 + signum  # the shell convention: 130 for SIGINT, 143 for SIGTERM
+
+    @classmethod
+    def from_interrupt(cls, exc: BaseException, message: str) -> Interrupted:
+        """The error for a caught ``KeyboardInterrupt`` (SIGINT) or :class:`Terminated` (SIGTERM)."""
+        return cls(message, signum=getattr(exc, "signum", 2))
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the CLI's SIGTERM handler so that a stop request unwinds like Ctrl-C (not in the tree above:
+    like ``KeyboardInterrupt`` it is no ``Exception``, so no ``except Exception`` swallows it)."""
+
+    signum = 15
+
+
 class ConfigError(EmpathicError):
     code = "EMP100"
 
@@ -97,6 +127,10 @@ class ColumnError(IngestError):
     code = "EMP402"
 
 
+class ReplyLinkError(IngestError):
+    code = "EMP420"
+
+
 class RegistryError(EmpathicError):
     code = "EMP500"
 
@@ -111,6 +145,10 @@ class BackendNotInstalledError(RegistryError):
 
 class AnalysisError(EmpathicError):
     code = "EMP600"
+
+
+class MirrorInputError(AnalysisError):
+    code = "EMP610"
 
 
 class ModelIntegrityError(AnalysisError):

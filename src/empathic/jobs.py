@@ -7,13 +7,15 @@ callback ``progress(done, total)``, and return typed summaries.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from empathic.analyse.base import EmbeddingAnalyser, get_analyser
+from empathic.analyse.base import Analyser, EmbeddingAnalyser, get_analyser
 from empathic.analyse.from_store import (
     drivers_from_store,
     mirror_from_store,
@@ -22,7 +24,7 @@ from empathic.analyse.from_store import (
     themes_from_store,
 )
 from empathic.config import AnalyseSettings, Settings
-from empathic.errors import AnalysisError
+from empathic.errors import AnalysisError, Interrupted, ReplyLinkError
 from empathic.experiment.runner import (
     bandit_recommend,
     bandit_update,
@@ -48,6 +50,23 @@ from empathic.types import (
 Progress = Callable[[int, int], None]
 
 
+@contextlib.contextmanager
+def _uninterruptible() -> Iterator[None]:
+    """Hold SIGINT/SIGTERM while a batch is committed and counted, so "N saved" on interrupt is exact.
+
+    A signal that arrives meanwhile is delivered (as ``KeyboardInterrupt``) right after the block.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the count may lag one batch
+    if mask is None:
+        yield
+        return
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
+
+
 def run_ingest(
     store: Store,
     path: str | Path,
@@ -60,20 +79,29 @@ def run_ingest(
     encoding: str | None = None,
     columns: list[str] | None = None,
     quoting: str | None = None,
+    parent_source: str | None = None,
     progress: Progress | None = None,
 ) -> IngestSummary:
     """Ingest one file into ``store``; every row read is stored, skipped or quarantined.
 
     Each chunk is written in one transaction, so a crash loses at most the chunk in flight and
-    re-running the same command completes the file without duplicates.
+    re-running the same command completes the file without duplicates. Reply links resolve as
+    chunks are written (see :meth:`~empathic.store.base.Store.reply_pairs`); ``parent_source`` pins
+    where the parent ids are looked up. Ctrl-C / SIGTERM raise :class:`~empathic.errors.Interrupted`
+    saying how many rows were stored.
     """
     settings = settings or Settings()
     kind = DocumentKind(kind)
     source = source or default_source(path)
+    if parent_source is not None and mapping.parent_col is None:
+        raise ReplyLinkError(
+            f"--parent-source {parent_source!r} was given without --parent-col.",
+            hint="Name the column that holds the parent ids with --parent-col, or drop --parent-source.",
+        )
     started = time.perf_counter()
     read = stored = skipped = quarantined = 0
     reasons: Counter[str] = Counter()
-    for batch in iter_batches(
+    batches = iter_batches(
         path,
         mapping,
         kind,
@@ -84,17 +112,26 @@ def run_ingest(
         quoting=quoting,
         chunk_size=settings.ingest.chunk_size,
         max_text_chars=settings.ingest.max_text_chars,
-    ):
-        result = store.write_batch(batch.docs, batch.quarantined, file=Path(path).name)
-        read += batch.read
-        stored += result.stored
-        skipped += result.skipped
-        bad = len(batch.quarantined) + len(result.duplicates)
-        quarantined += bad
-        reasons.update(q.reason.value for q in batch.quarantined)
-        reasons.update(q.reason.value for q in result.duplicates)
-        if progress:
-            progress(batch.bytes_read, batch.bytes_total)
+        parent_source=parent_source,
+    )
+    try:
+        for batch in batches:
+            with _uninterruptible():
+                result = store.write_batch(batch.docs, batch.quarantined, file=Path(path).name)
+                read += batch.read
+                stored += result.stored
+            skipped += result.skipped
+            bad = len(batch.quarantined) + len(result.duplicates)
+            quarantined += bad
+            reasons.update(q.reason.value for q in batch.quarantined)
+            reasons.update(q.reason.value for q in result.duplicates)
+            if progress:
+                progress(batch.bytes_read, batch.bytes_total)
+    except KeyboardInterrupt as exc:
+        raise Interrupted.from_interrupt(
+            exc,
+            f"Interrupted: {stored:,} rows stored; run the same command to continue — already stored rows are skipped.",
+        ) from exc
     summary = IngestSummary(
         file=str(path),
         source=source,
@@ -105,6 +142,7 @@ def run_ingest(
         quarantined=quarantined,
         by_reason=dict(sorted(reasons.items())),
         seconds=time.perf_counter() - started,
+        links=store.reply_links(source),
     )
     assert summary.read == summary.stored + summary.skipped + summary.quarantined
     store.record_ingest(summary)
@@ -121,7 +159,8 @@ def run_analyse(
     """Run each analyser over the documents it has not yet analysed (at its current version).
 
     Analysers with an encoder also store the sentence embeddings they computed, so later stages
-    reuse them instead of encoding the text again.
+    reuse them instead of encoding the text again. Each batch is committed before the next starts;
+    Ctrl-C / SIGTERM raise :class:`~empathic.errors.Interrupted` saying how many were saved.
     """
     started = time.perf_counter()
     settings = settings or AnalyseSettings()
@@ -130,44 +169,58 @@ def run_analyse(
     todo = {m.name: store.count_pending(m.name, m.version) for m in models}
     total_docs = store.status().documents
     total = sum(todo.values())
-    done = 0
-    analysed: dict[str, int] = {}
-    for model in models:
-        count = 0
-        while True:
-            docs = store.pending(model.name, model.version, batch_size)
-            if not docs:
-                break
-            texts = [d.text for d in docs]
-            vectors = None
-            if isinstance(model, EmbeddingAnalyser) and model.embedding_model:
-                outputs, vectors = model.analyse_with_embeddings(texts)
-            else:
-                outputs = model.analyse(texts)
-            if len(outputs) != len(docs):
-                raise AnalysisError(
-                    f"Analyser {model.name!r} returned {len(outputs)} results for {len(docs)} texts.",
-                    hint="This is a bug in the analyser; report it to its authors.",
-                )
-            scores = [
-                Score(doc_id=d.doc_id or 0, analyser=model.name, name=k, value=float(v))
-                for d, out in zip(docs, outputs, strict=True)
-                for k, v in out.items()
-            ]
-            doc_ids = [d.doc_id or 0 for d in docs]
-            if vectors is not None and isinstance(model, EmbeddingAnalyser) and model.embedding_model:
-                store.write_embeddings(model.embedding_model, doc_ids, vectors)
-            store.write_scores(model.name, model.version, doc_ids, scores)
-            count += len(docs)
-            done += len(docs)
-            if progress:
-                progress(done, total)
-        analysed[model.name] = count
+    analysed: dict[str, int] = {m.name: 0 for m in models}
+    try:
+        for model in models:
+            _analyse_one(store, model, batch_size, analysed, total, progress)
+    except KeyboardInterrupt as exc:
+        done = sum(analysed.values())
+        detail = ", ".join(f"{m.name} {analysed[m.name]:,} of {todo[m.name]:,}" for m in models)
+        raise Interrupted.from_interrupt(
+            exc,
+            f"Interrupted: {done:,} of {total:,} analysed and saved"
+            + (f" ({detail})" if len(models) > 1 else "")
+            + "; run the same command to continue.",
+        ) from exc
     return AnalysisSummary(
         analysed=analysed,
         already_done={m.name: total_docs - todo[m.name] for m in models},
         seconds=time.perf_counter() - started,
     )
+
+
+def _analyse_one(
+    store: Store, model: Analyser, batch_size: int, analysed: dict[str, int], total: int, progress: Progress | None
+) -> None:
+    """Analyse every pending document with ``model``, one committed batch at a time, counting into ``analysed``."""
+    while True:
+        docs = store.pending(model.name, model.version, batch_size)
+        if not docs:
+            return
+        texts = [d.text for d in docs]
+        vectors = None
+        if isinstance(model, EmbeddingAnalyser) and model.embedding_model:
+            outputs, vectors = model.analyse_with_embeddings(texts)
+        else:
+            outputs = model.analyse(texts)
+        if len(outputs) != len(docs):
+            raise AnalysisError(
+                f"Analyser {model.name!r} returned {len(outputs)} results for {len(docs)} texts.",
+                hint="This is a bug in the analyser; report it to its authors.",
+            )
+        scores = [
+            Score(doc_id=d.doc_id or 0, analyser=model.name, name=k, value=float(v))
+            for d, out in zip(docs, outputs, strict=True)
+            for k, v in out.items()
+        ]
+        doc_ids = [d.doc_id or 0 for d in docs]
+        with _uninterruptible():  # committed and counted together
+            if vectors is not None and isinstance(model, EmbeddingAnalyser) and model.embedding_model:
+                store.write_embeddings(model.embedding_model, doc_ids, vectors)
+            store.write_scores(model.name, model.version, doc_ids, scores)
+            analysed[model.name] += len(docs)
+        if progress:
+            progress(sum(analysed.values()), total)
 
 
 def workspace_status(store: Store, analysers: Sequence[str] = ()) -> WorkspaceStatus:

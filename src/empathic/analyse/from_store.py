@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from empathic.errors import AnalysisError
+from empathic.errors import AnalysisError, MirrorInputError
 from empathic.store import Store
 from empathic.types import DesignIdea, Document, DriverEffect, MirrorResult, NeedSentence, Persona, Theme
 
@@ -52,7 +52,7 @@ def mirror_from_store(
         raise AnalysisError(f"Cannot roll the mirror up by {by!r}.", hint=f"Use one of: {', '.join(MIRROR_BY)}.")
     pairs = store.reply_pairs()
     if not pairs:
-        return MirrorResult(items=0, responses=0, status="no_pairs")
+        return MirrorResult(items=0, responses=0, status="no_pairs", reason=no_pairs_reason(store))
     parents = sorted({p for p, _ in pairs})
     children = [c for _, c in pairs]
     pm = store.score_matrix("emotion", LABELS, parents)
@@ -60,16 +60,28 @@ def mirror_from_store(
     row = {p: i for i, p in enumerate(parents)}
     keep = [k for k, (p, _) in enumerate(pairs) if not np.isnan(pm[row[p]]).any() and not np.isnan(cm[k]).any()]
     if not keep:
-        raise AnalysisError(
-            "No reply link has emotion scores on both sides.",
-            hint="Run `empathic analyze` (with the 'emotion' analyser) first.",
+        bare_parents = int(np.isnan(pm).any(axis=1).sum())
+        bare_replies = int(np.isnan(cm).any(axis=1).sum())
+        raise MirrorInputError(
+            f"{len(pairs):,} reply links were found, but none has emotion scores on both sides: "
+            f"{bare_parents:,} of {len(parents):,} parents and {bare_replies:,} of {len(children):,} replies "
+            "have no 'emotion' scores yet.",
+            hint="Run `empathic analyze` (with the 'emotion' analyser, in analyse.analysers by default) first.",
         )
     docs = {d: store.get_document(d) for d in {*parents, *children}}
+    warnings: tuple[str, ...] = ()
+    if not any(stratify in docs[p].attrs for p in parents):  # type: ignore[union-attr]
+        present = sorted({a for p in parents for a in docs[p].attrs})  # type: ignore[union-attr]
+        warnings = (
+            f"--stratify {stratify!r} is an attribute of no parent item, so the null is stratified by kind only. "
+            f"Parent attributes: {', '.join(map(repr, present)) or 'none'}.",
+        )
     owner = np.array([row[pairs[k][0]] for k in keep])
     strata = [f"{docs[p].kind.value}/{docs[p].attrs.get(stratify, '')}" for p in parents]  # type: ignore[union-attr]
     result = mirror_stats(
         pm, cm[keep], owner, strata, n_perm=n_perm, n_boot=n_boot, seed=seed, content_probs=pm, response_probs=cm[keep]
     )
+    result = replace(result, warnings=warnings)
     if by is None:
         return result
     groups: dict[str, list[int]] = {}
@@ -107,6 +119,25 @@ def mirror_from_store(
             )
         }
     return replace(result, by={"dimension": by, "min_items": min_items, "groups": rollup})
+
+
+def no_pairs_reason(store: Store) -> str:
+    """Why the store holds no reply pair, in words true for this workspace (ids shown with repr())."""
+    links = store.reply_links()
+    if not links.replies:
+        return (
+            "no document in this workspace has a parent id. Ingest the replies with --parent-col COLUMN (the column "
+            "holding the id of what they answer), e.g. `empathic ingest comments.csv --kind comment --id-col id "
+            "--parent-col post_id`."
+        )
+    sources = ", ".join(map(repr, sorted(store.status().by_source)))
+    parts = [f"{links.replies:,} replies have a parent id, but no parent was found.", *links.problems()]
+    if links.unmatched:
+        parts.append(
+            f"Sources in this workspace: {sources}. Ingest the file that holds the parents (with --id-col naming "
+            "its id column), or check that the parent column holds those ids."
+        )
+    return " ".join(parts)
 
 
 # -- voice of the customer ------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +35,7 @@ from empathic.cli.render import (
     render_status,
 )
 from empathic.cli.voc import register as register_voc
-from empathic.errors import EmpathicError
+from empathic.errors import EmpathicError, Interrupted, Terminated
 from empathic.types import ColumnMapping, DocumentKind
 from empathic.workspace import Workspace
 
@@ -91,7 +93,13 @@ def ingest(
     kind: Annotated[DocumentKind, typer.Option("--kind", "-k", help="What the rows are.")] = DocumentKind.REVIEW,
     text_col: Annotated[str, typer.Option(help="Column with the text.")] = "text",
     id_col: Annotated[str | None, typer.Option(help="Column with a unique id (default: line number).")] = None,
-    parent_col: Annotated[str | None, typer.Option(help="Column with the id of the item this row replies to.")] = None,
+    parent_col: Annotated[
+        str | None,
+        typer.Option(help="Column with the id of the item this row replies to (same source first, else any unique)."),
+    ] = None,
+    parent_source: Annotated[
+        str | None, typer.Option(help="Look the parent ids up only in this source (e.g. posts), with --parent-col.")
+    ] = None,
     author_col: Annotated[str | None, typer.Option(help="Column with the author.")] = None,
     time_col: Annotated[str | None, typer.Option(help="Column with the date/time.")] = None,
     rating_col: Annotated[str | None, typer.Option(help="Column with a numeric rating.")] = None,
@@ -136,6 +144,7 @@ def ingest(
             encoding=encoding,
             columns=cols,
             quoting=quoting,
+            parent_source=parent_source,
             progress=progress,
         )
     render_ingest(summary, json_out)
@@ -232,18 +241,44 @@ def backends(
     render_backends({k: registry.entries(k) for k in kinds}, json_out)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated()
+
+
+def _interrupted(exc: BaseException) -> Interrupted:
+    """A command without its own progress account was stopped (jobs that save in batches say what they saved)."""
+    return Interrupted.from_interrupt(exc, "Interrupted before the command finished; run the same command again.")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the app and turn Empathic errors into exit code 2."""
+    """Console entry point: run the app and turn Empathic errors into exit code 2.
+
+    Ctrl-C and SIGTERM end any command with an :class:`~empathic.errors.Interrupted` error (EMP030)
+    and exit 130 / 143 (128 + the signal), never 0.
+    """
     args = sys.argv[1:] if argv is None else argv
+    json_out = "--json" in args
+    # SIGTERM unwinds like Ctrl-C: the batch in flight rolls back (signals can only be set in the main thread)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         app(args=args, standalone_mode=False)
+    except Interrupted as exc:
+        print_error(exc, json_out)
+        sys.exit(exc.exit_code)
     except EmpathicError as exc:
-        print_error(exc, "--json" in args)
+        print_error(exc, json_out)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
+    except typer.Abort as exc:  # click turns KeyboardInterrupt into Abort (the interrupt is its cause)
+        err = _interrupted(exc.__cause__ or exc)
+        print_error(err, json_out)
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt as exc:  # outside a command's body (parsing, start-up)
+        err = _interrupted(exc)
+        print_error(err, json_out)
+        sys.exit(err.exit_code)
     except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
         show = getattr(exc, "show", None)
         if callable(show):
@@ -251,4 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(exc, file=sys.stderr)
         sys.exit(int(getattr(exc, "exit_code", 2)))
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(0)

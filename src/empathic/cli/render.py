@@ -20,7 +20,7 @@ from rich.table import Table
 
 from empathic.errors import EmpathicError
 from empathic.registry import Entry
-from empathic.types import AnalysisSummary, IngestSummary, MirrorResult, QuarantinedRow, WorkspaceStatus
+from empathic.types import AnalysisSummary, IngestSummary, MirrorResult, QuarantinedRow, ReplyLinks, WorkspaceStatus
 
 out = Console()
 err = Console(stderr=True)
@@ -84,6 +84,23 @@ def render_ingest(s: IngestSummary, json_out: bool) -> None:
             "Quarantined: " + ", ".join(f"{k} {v:,}" for k, v in s.by_reason.items()) + "  (see: empathic quarantine)",
             highlight=False,
         )
+    for line in link_lines(s.links, s.source):
+        out.print(line, highlight=False, markup=False)
+
+
+def link_lines(links: ReplyLinks, source: str | None = None) -> list[str]:
+    """How reply links resolved, in words; ids are shown with repr() so file content cannot drive the terminal."""
+    lines = []
+    where = f"source {source!r}" if source else "this workspace"
+    if links.replies:
+        lines.append(
+            f"Reply links of {where}: {links.matched:,} of {links.replies:,} parents found, "
+            f"{links.unmatched:,} matched nothing, {links.ambiguous:,} ambiguous."
+        )
+    lines.extend(f"  {problem}" for problem in links.problems())
+    if links.linked_in and source:
+        lines.append(f"{links.linked_in:,} replies of other sources link to documents of {where}.")
+    return lines
 
 
 def render_status(st: WorkspaceStatus, json_out: bool) -> None:
@@ -176,11 +193,13 @@ def render_backends(by_kind: Mapping[str, Sequence[Entry]], json_out: bool) -> N
 
 
 def render_mirror(r: MirrorResult, json_out: bool) -> None:
+    for warning in r.warnings:  # on stderr in both modes: stdout stays one JSON document
+        err.print(f"Warning: {warning}", highlight=False, markup=False)
     if json_out:
         print_json(r.to_dict())
         return
     if r.status == "no_pairs":
-        out.print("No reply links in this workspace (ingest responses with --parent-col).")
+        out.print(f"No reply pairs: {r.reason}", highlight=False, markup=False)
         return
     out.print(
         f"{r.items:,} items, {r.responses:,} responses: mirror similarity {r.mirror_similarity:.3f} vs "

@@ -49,11 +49,22 @@ def iter_batches(
     quoting: str | None = None,
     chunk_size: int = 2000,
     max_text_chars: int = 20000,
+    parent_source: str | None = None,
 ) -> Iterator[IngestBatch]:
-    """Read a file in chunks of ``chunk_size`` rows, validating each row (see :mod:`.normalize`)."""
+    """Read a file in chunks of ``chunk_size`` rows, validating each row (see :mod:`.normalize`).
+
+    ``parent_source`` pins the source where the parent ids of ``mapping.parent_col`` are looked up.
+    """
     path = Path(path)
     real_fmt = fmt or detect_format(path)[0]
-    normalizer = Normalizer(mapping, DocumentKind(kind), source or default_source(path), max_text_chars, file=path.name)
+    normalizer = Normalizer(
+        mapping,
+        DocumentKind(kind),
+        source or default_source(path),
+        max_text_chars,
+        file=path.name,
+        parent_source=parent_source,
+    )
     position: list[Callable[[], int]] = []
     total = os.path.getsize(path) if path.exists() else 0
     docs: list[Document] = []

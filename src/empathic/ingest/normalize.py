@@ -118,6 +118,7 @@ class Normalizer:
     source: str
     max_text_chars: int = 20000
     file: str | None = None
+    parent_source: str | None = None  # where parent ids are looked up (None: same source, then any unique)
 
     def check_columns(self, header: Sequence[str]) -> None:
         """Raise :class:`ColumnError` if a named column is not in the file's header."""
@@ -183,12 +184,14 @@ class Normalizer:
             mapped = set(m.named_columns())
             attr_names = [c for c in f if c not in mapped and c]
         attrs = {c: v.strip() for c in attr_names if (v := f.get(c)) is not None and v.strip()}
+        parent_id = clean_id(f.get(m.parent_col)) if m.parent_col else None
         return Document(
             source=self.source,
             source_id=source_id,
             kind=self.kind,
             text=text.strip(),
-            parent_id=clean_id(f.get(m.parent_col)) if m.parent_col else None,
+            parent_id=parent_id,
+            parent_source=self.parent_source if parent_id is not None else None,
             author=_opt(f.get(m.author_col)) if m.author_col else None,
             created_at=created,
             rating=rating,

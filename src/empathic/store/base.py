@@ -17,6 +17,7 @@ from empathic.types import (
     MetricStats,
     PeriodCount,
     QuarantinedRow,
+    ReplyLinks,
     Score,
     ScoredQuote,
     WorkspaceStatus,
@@ -35,7 +36,8 @@ class Store(Protocol):
     def write_batch(
         self, docs: Sequence[Document], quarantined: Sequence[QuarantinedRow], file: str | None = None
     ) -> WriteResult:
-        """Store documents (skipping identical ones, quarantining changed ones) and rows, atomically."""
+        """Store documents (skipping identical ones, quarantining changed ones) and rows, and resolve reply
+        links (see :meth:`reply_pairs`), atomically."""
         ...
 
     def record_ingest(self, summary: IngestSummary) -> None: ...
@@ -87,7 +89,16 @@ class Store(Protocol):
         ...
 
     def reply_pairs(self) -> list[tuple[int, int]]:
-        """``(parent doc_id, reply doc_id)`` for every stored reply whose parent is stored (same source)."""
+        """``(parent doc_id, reply doc_id)`` for every reply whose parent resolved (``write_batch`` resolves links).
+
+        A reply's parent id is looked up in its ``parent_source`` when pinned, else in its own source, else
+        in the one other source holding that id (two or more: ambiguous, not linked). Writing a document
+        re-resolves the replies waiting for its id, so either file may be ingested first.
+        """
+        ...
+
+    def reply_links(self, source: str | None = None, examples: int = 3) -> ReplyLinks:
+        """How the replies of ``source`` (or of every source) resolved: counts and a few example parent ids."""
         ...
 
     def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:

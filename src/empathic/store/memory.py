@@ -11,13 +11,14 @@ from typing import Any
 import numpy as np
 
 from empathic.store.experiments_memory import ExperimentMemory
-from empathic.store.records import duplicate_of, period_of, raw_hash
+from empathic.store.records import duplicate_of, period_of, raw_hash, resolve_parent
 from empathic.types import (
     Document,
     DocumentKind,
     IngestSummary,
     PeriodCount,
     QuarantinedRow,
+    ReplyLinks,
     Score,
     ScoredQuote,
     WorkspaceStatus,
@@ -37,6 +38,8 @@ class MemoryStore(ExperimentMemory):
     def __init__(self, **_options: object) -> None:
         self._docs: dict[int, Document] = {}
         self._hash: dict[tuple[str, str], tuple[int, str]] = {}
+        self._holders: dict[str, list[tuple[str, int]]] = defaultdict(list)  # source_id -> (source, doc_id)
+        self._links: dict[int, tuple[int | None, str]] = {}  # reply doc_id -> (parent doc_id, link status)
         self._quarantine: dict[tuple[str, int, str], QuarantinedRow] = {}
         self._analysed: dict[tuple[int, str], str] = {}
         self._scores: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
@@ -49,19 +52,35 @@ class MemoryStore(ExperimentMemory):
     ) -> WriteResult:
         stored = skipped = 0
         dups: list[QuarantinedRow] = []
+        relink: list[int] = []
+        new_ids: set[str] = set()
         for doc in docs:
             h = doc.content_hash()
             key = (doc.source, doc.source_id)
             if key in self._hash:
-                if self._hash[key][1] == h:
+                doc_id, stored_hash = self._hash[key]
+                if stored_hash == h:
                     skipped += 1
+                    if doc.parent_id is not None:  # written again: its pin may change
+                        self._docs[doc_id] = replace(self._docs[doc_id], parent_source=doc.parent_source)
+                        relink.append(doc_id)
                 else:
                     dups.append(duplicate_of(doc, file))
                 continue
             doc_id = len(self._docs) + 1
             self._docs[doc_id] = replace(doc, doc_id=doc_id)
             self._hash[key] = (doc_id, h)
+            self._holders[doc.source_id].append((doc.source, doc_id))
+            new_ids.add(doc.source_id)
+            if doc.parent_id is not None:
+                relink.append(doc_id)
             stored += 1
+        if new_ids:
+            relink.extend(i for i, d in self._docs.items() if d.parent_id in new_ids)
+        for doc_id in relink:
+            d = self._docs[doc_id]
+            holders = [(s, i) for s, i in self._holders.get(d.parent_id or "", []) if i != doc_id]
+            self._links[doc_id] = resolve_parent(d.source, d.parent_source, holders)
         for q in [*quarantined, *dups]:
             self._quarantine.setdefault((q.source, q.row_number, raw_hash(q)), q)
         return WriteResult(stored=stored, skipped=skipped, duplicates=tuple(dups))
@@ -170,11 +189,32 @@ class MemoryStore(ExperimentMemory):
         return out
 
     def reply_pairs(self) -> list[tuple[int, int]]:
-        pairs = []
-        for doc_id, doc in self._docs.items():
-            if doc.parent_id is not None and (doc.source, doc.parent_id) in self._hash:
-                pairs.append((self._hash[(doc.source, doc.parent_id)][0], doc_id))
-        return sorted(pairs)
+        return sorted((parent, doc_id) for doc_id, (parent, _) in self._links.items() if parent is not None)
+
+    def reply_links(self, source: str | None = None, examples: int = 3) -> ReplyLinks:
+        mine = sorted(i for i in self._links if source is None or self._docs[i].source == source)
+        counts = Counter(self._links[i][1] for i in mine)
+
+        def some(link: str) -> list[str]:
+            ids = [self._docs[i].parent_id or "" for i in mine if self._links[i][1] == link]
+            return list(dict.fromkeys(ids))[:examples]
+
+        linked_in = sum(
+            1
+            for i, (parent, _) in self._links.items()
+            if parent is not None
+            and self._docs[parent].source != self._docs[i].source
+            and (source is None or self._docs[parent].source == source)
+        )
+        return ReplyLinks(
+            matched=counts["matched"],
+            unmatched=counts["unmatched"],
+            ambiguous=counts["ambiguous"],
+            linked_in=linked_in,
+            unmatched_examples=tuple(some("unmatched")),
+            ambiguous_examples={p: tuple(sorted({s for s, _ in self._holders[p]})) for p in some("ambiguous")},
+            pinned=tuple(sorted({self._docs[i].parent_source or "" for i in mine} - {""})),
+        )
 
     def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
         out = np.full((len(doc_ids), len(names)), np.nan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ def doc_to_row(doc: Document, content_hash: str, ingested_at: str) -> dict[str, 
         "content_hash": content_hash,
         "row_number": doc.row_number,
         "ingested_at": ingested_at,
+        "parent_source": doc.parent_source,
     }
 
 
@@ -49,7 +50,30 @@ def row_to_doc(row: Mapping[str, Any]) -> Document:
         attrs=json.loads(row["attrs"]),
         row_number=row["row_number"],
         doc_id=row["doc_id"],
+        parent_source=row["parent_source"],
     )
+
+
+def resolve_parent(source: str, pinned: str | None, candidates: Sequence[tuple[str, int]]) -> tuple[int | None, str]:
+    """The parent of a reply of ``source`` among ``(source, doc_id)`` holders of its parent id, and how it resolved.
+
+    The pinned source, if any, is the only place looked in; else the reply's own source first, else
+    the one other source that holds the id. Two or more others are ``ambiguous``: never guessed.
+
+    >>> resolve_parent("comments", None, [("posts", 7)]), resolve_parent("c", None, [("a", 1), ("b", 2)])
+    ((7, 'matched'), (None, 'ambiguous'))
+    >>> resolve_parent("c", "b", [("a", 1), ("b", 2)]), resolve_parent("c", "z", [("a", 1)])
+    ((2, 'matched'), (None, 'unmatched'))
+    """
+    if pinned is not None:
+        found = [d for s, d in candidates if s == pinned]
+        return (found[0], "matched") if found else (None, "unmatched")
+    same = [d for s, d in candidates if s == source]
+    if same:
+        return same[0], "matched"
+    if len(candidates) == 1:
+        return candidates[0][1], "matched"
+    return None, "ambiguous" if candidates else "unmatched"
 
 
 def raw_hash(q: QuarantinedRow) -> str:

@@ -35,9 +35,16 @@ documents = Table(
     Column("content_hash", String(64), nullable=False),
     Column("row_number", Integer),
     Column("ingested_at", String(40), nullable=False),
+    # reply links (migration 0005): the pinned parent source, the resolved parent and how it resolved
+    Column("parent_source", String(200)),
+    Column("parent_doc_id", Integer),
+    Column("parent_link", String(12)),  # matched | unmatched | ambiguous; NULL without parent_id
     UniqueConstraint("source", "source_id", name="uq_documents_source_id"),
     Index("ix_documents_kind", "kind"),
     Index("ix_documents_parent", "source", "parent_id"),
+    Index("ix_documents_source_id", "source_id"),
+    Index("ix_documents_parent_id", "parent_id"),
+    Index("ix_documents_parent_doc", "parent_doc_id"),
 )
 
 quarantine = Table(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, Integer, and_, case, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathic.errors import StoreError
@@ -32,6 +32,7 @@ from empathic.types import (
     IngestSummary,
     PeriodCount,
     QuarantinedRow,
+    ReplyLinks,
     Score,
     ScoredQuote,
     WorkspaceStatus,
@@ -109,25 +110,64 @@ class SQLiteStore(ExperimentSQL):
                     )
                     existing.update({(source, r.source_id): r.content_hash for r in rows})
             new_rows = []
+            replies: list[Document] = []
             for doc in docs:
                 h = doc.content_hash()
                 key = (doc.source, doc.source_id)
                 if key in existing:
                     if existing[key] == h:
                         skipped += 1
+                        if doc.parent_id is not None:
+                            replies.append(doc)
                     else:
                         dups.append(duplicate_of(doc, file))
                     continue
                 existing[key] = h
                 new_rows.append(doc_to_row(doc, h, stamp))
+                if doc.parent_id is not None:
+                    replies.append(doc)
             if new_rows:
                 conn.execute(insert(documents), new_rows)
                 stored = len(new_rows)
+            self._link(conn, replies, sorted({r["source_id"] for r in new_rows}))
             q_rows = [quarantine_to_row(q, stamp) for q in [*quarantined, *dups]]
             if q_rows:
                 stmt = insert(quarantine).prefix_with("OR IGNORE") if self._is_sqlite else insert(quarantine)
                 conn.execute(stmt, q_rows)
         return WriteResult(stored=stored, skipped=skipped, duplicates=tuple(dups))
+
+    def _link(self, conn: Connection, replies: Sequence[Document], new_ids: Sequence[str]) -> None:
+        """Resolve the links of ``replies`` (written again: their pin may change) and of every stored
+        reply whose parent id is one of ``new_ids``, which may now be found (see ``resolve_parent``)."""
+        d, p = documents, documents.alias("p")
+        pins: dict[tuple[str, str | None], list[str]] = {}
+        for doc in replies:
+            pins.setdefault((doc.source, doc.parent_source), []).append(doc.source_id)
+        conds = []
+        for (source, pin), ids in pins.items():
+            for i in range(0, len(ids), _IN_CHUNK):
+                cond = and_(d.c.source == source, d.c.source_id.in_(ids[i : i + _IN_CHUNK]))
+                conn.execute(update(d).where(cond, d.c.parent_source.is_distinct_from(pin)).values(parent_source=pin))
+                conds.append(cond)
+        for i in range(0, len(new_ids), _IN_CHUNK):
+            conds.append(d.c.parent_id.in_(new_ids[i : i + _IN_CHUNK]))
+        if not conds:
+            return
+        holder = and_(p.c.source_id == d.c.parent_id, p.c.doc_id != d.c.doc_id)
+        same = select(p.c.doc_id).where(holder, p.c.source == d.c.source).scalar_subquery()
+        pinned = select(p.c.doc_id).where(holder, p.c.source == d.c.parent_source).scalar_subquery()
+        others = and_(p.c.source_id == d.c.parent_id, p.c.source != d.c.source)
+        only_other = select(case((func.count() == 1, func.min(p.c.doc_id)))).where(others).scalar_subquery()
+        n_others = select(func.count()).select_from(p).where(others).scalar_subquery()
+        parent = case((d.c.parent_source.is_not(None), pinned), else_=func.coalesce(same, only_other))
+        link = case(
+            (d.c.parent_doc_id.is_not(None), "matched"),
+            (and_(d.c.parent_source.is_(None), n_others >= 2), "ambiguous"),
+            else_="unmatched",
+        )
+        for cond in conds:
+            conn.execute(update(d).where(cond, d.c.parent_id.is_not(None)).values(parent_doc_id=parent))
+            conn.execute(update(d).where(cond, d.c.parent_id.is_not(None)).values(parent_link=link))
 
     @property
     def _is_sqlite(self) -> bool:
@@ -347,14 +387,61 @@ class SQLiteStore(ExperimentSQL):
         return out
 
     def reply_pairs(self) -> list[tuple[int, int]]:
-        parent = documents.alias("parent")
+        d = documents
         stmt = (
-            select(parent.c.doc_id, documents.c.doc_id)
-            .join(parent, and_(parent.c.source == documents.c.source, parent.c.source_id == documents.c.parent_id))
-            .order_by(parent.c.doc_id, documents.c.doc_id)
+            select(d.c.parent_doc_id, d.c.doc_id)
+            .where(d.c.parent_doc_id.is_not(None))
+            .order_by(d.c.parent_doc_id, d.c.doc_id)
         )
         with self.engine.connect() as conn:
             return [(int(a), int(b)) for a, b in conn.execute(stmt)]
+
+    def reply_links(self, source: str | None = None, examples: int = 3) -> ReplyLinks:
+        d, p = documents, documents.alias("p")
+        mine = d.c.parent_id.is_not(None) if source is None else and_(d.c.parent_id.is_not(None), d.c.source == source)
+        with self.engine.connect() as conn:
+            counts = dict(
+                conn.execute(select(d.c.parent_link, func.count()).where(mine).group_by(d.c.parent_link)).all()
+            )
+
+            def some(link: str) -> list[str]:
+                stmt = (
+                    select(d.c.parent_id)
+                    .where(mine, d.c.parent_link == link)
+                    .group_by(d.c.parent_id)
+                    .order_by(func.min(d.c.doc_id))
+                    .limit(examples)
+                )
+                return list(conn.execute(stmt).scalars())
+
+            holders = {
+                pid: tuple(
+                    conn.execute(
+                        select(d.c.source).where(d.c.source_id == pid).group_by(d.c.source).order_by(d.c.source)
+                    ).scalars()
+                )
+                for pid in some("ambiguous")
+            }
+            # links that cross sources: into this source's documents, or anywhere when no source is given
+            into = (
+                select(func.count())
+                .select_from(d)
+                .join(p, p.c.doc_id == d.c.parent_doc_id)
+                .where(p.c.source != d.c.source)
+            )
+            linked_in = conn.execute(into if source is None else into.where(p.c.source == source)).scalar_one()
+            pins = conn.execute(
+                select(d.c.parent_source).where(mine, d.c.parent_source.is_not(None)).group_by(d.c.parent_source)
+            ).scalars()
+            return ReplyLinks(
+                matched=counts.get("matched", 0),
+                unmatched=counts.get("unmatched", 0),
+                ambiguous=counts.get("ambiguous", 0),
+                linked_in=int(linked_in),
+                unmatched_examples=tuple(some("unmatched")),
+                ambiguous_examples=holders,
+                pinned=tuple(sorted(pins)),
+            )
 
     def score_matrix(self, analyser: str, names: Sequence[str], doc_ids: Sequence[int]) -> Any:
         ids = list(doc_ids)

@@ -108,9 +108,39 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert len(q) == 2 and q[0].raw == "9,,x" and q[0].file == "f.csv"
         assert [r.reason.value for r in store.quarantined(reason="duplicate_id")] == ["duplicate_id"]
         assert len(store.quarantined(limit=1)) == 1
+        _check_reply_links(store)
         check_experiment_store(store)
     finally:
         store.close()
+
+
+def _check_reply_links(store: Store) -> None:
+    """Replies link across sources whatever the order of writes; ambiguity is reported, never guessed."""
+
+    def reply(sid: str, parent: str, pin: str | None = None) -> Document:
+        return Document("comments", sid, DocumentKind.COMMENT, f"re {parent}", parent_id=parent, parent_source=pin)
+
+    replies = [reply("c1", "p1"), reply("c2", "p2"), reply("c3", "zz"), reply("c4", "amb")]
+    store.write_batch(replies, [])  # replies first: nothing to link to yet
+    links = store.reply_links("comments")
+    assert (links.matched, links.unmatched, links.ambiguous) == (0, 4, 0), links
+    post = lambda sid, source="posts": Document(source, sid, DocumentKind.POST, f"post {sid}")  # noqa: E731
+    store.write_batch([post("p1"), post("p2"), post("amb"), post("amb", "ads")], [])
+    ids = {(d.source, d.source_id): d.doc_id for d in store.iter_documents()}
+    links = store.reply_links("comments")
+    assert (links.matched, links.unmatched, links.ambiguous) == (2, 1, 1), f"parents written later must link: {links}"
+    assert links.unmatched_examples == ("zz",) and dict(links.ambiguous_examples) == {"amb": ("ads", "posts")}, links
+    assert store.reply_links("posts").linked_in == 2 and store.reply_links().linked_in == 2
+    pairs = set(store.reply_pairs())
+    assert {(ids["posts", "p1"], ids["comments", "c1"]), (ids["posts", "p2"], ids["comments", "c2"])} <= pairs, pairs
+    store.write_batch([reply("c4", "amb", pin="ads")], [])  # the same row again, pinned: skipped, re-linked
+    assert (ids["ads", "amb"], ids["comments", "c4"]) in store.reply_pairs()
+    c4 = store.get_document(ids["comments", "c4"] or 0)
+    assert c4 is not None and c4.parent_source == "ads" and store.reply_links("comments").pinned == ("ads",)
+    store.write_batch([Document("comments", "p2", DocumentKind.POST, "same-source parent")], [])
+    same = store.reply_links("comments")
+    assert (same.matched, same.unmatched, same.ambiguous) == (3, 1, 0), same
+    assert store.reply_links("posts").linked_in == 1, "a parent in the reply's own source wins over another source"
 
 
 def _assert_moments(store: Store, values: dict[int, float]) -> None:

@@ -48,7 +48,9 @@ class Document:
     """One piece of text with its author's attributes and reply link.
 
     ``source`` namespaces ids (one data set); ``parent_id`` is the ``source_id`` of the
-    document this one answers, in the same source. ``doc_id`` is set once stored.
+    document this one answers: looked up in the same source first, else in the one other source
+    that holds it; ``parent_source`` pins the source to look in. Neither is part of
+    :meth:`content_hash` (where to look is not content). ``doc_id`` is set once stored.
     """
 
     source: str
@@ -64,6 +66,7 @@ class Document:
     attrs: Mapping[str, str] = field(default_factory=dict)
     row_number: int | None = None
     doc_id: int | None = None
+    parent_source: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attrs", _frozen_map(self.attrs))
@@ -179,8 +182,73 @@ class WriteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyLinks:
+    """How the stored replies (documents with a parent id) of one source, or of all, resolve.
+
+    A reply is ``matched`` (its parent is stored), ``unmatched`` (its parent id is in no source
+    searched) or ``ambiguous`` (not in its own source and in two or more others: not guessed).
+    ``linked_in`` counts replies of other sources whose parent is in this source. Examples are
+    a few parent ids, for messages.
+
+    >>> ReplyLinks(matched=2, unmatched=1, unmatched_examples=("p9",)).to_dict()["unmatched"]
+    1
+    """
+
+    matched: int = 0
+    unmatched: int = 0
+    ambiguous: int = 0
+    linked_in: int = 0
+    unmatched_examples: tuple[str, ...] = ()
+    ambiguous_examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # parent id -> its sources
+    pinned: tuple[str, ...] = ()  # --parent-source values of these replies
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ambiguous_examples", _frozen_map(self.ambiguous_examples))
+
+    @property
+    def replies(self) -> int:
+        return self.matched + self.unmatched + self.ambiguous
+
+    def problems(self) -> list[str]:
+        """One sentence per kind of parent not found; ids are shown with ``repr()`` (file content stays inert)."""
+        out = []
+        if self.unmatched:
+            searched = (
+                f"source {', '.join(map(repr, self.pinned))} (--parent-source)"
+                if self.pinned
+                else "the reply's own source, then every other source"
+            )
+            out.append(
+                f"{self.unmatched:,} replies have a parent id that matches no document "
+                f"(e.g. {', '.join(map(repr, self.unmatched_examples))}; searched {searched})."
+            )
+        if self.ambiguous:
+            examples = "; ".join(f"{p!r} in {', '.join(map(repr, s))}" for p, s in self.ambiguous_examples.items())
+            out.append(
+                f"{self.ambiguous:,} replies have a parent id held by two or more other sources (e.g. {examples}), "
+                "so none was guessed: ingest the replies again with --parent-source NAME."
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "replies": self.replies,
+            "matched": self.matched,
+            "unmatched": self.unmatched,
+            "ambiguous": self.ambiguous,
+            "linked_in": self.linked_in,
+            "unmatched_examples": list(self.unmatched_examples),
+            "ambiguous_examples": {k: list(v) for k, v in self.ambiguous_examples.items()},
+            "pinned": list(self.pinned),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class IngestSummary:
-    """Outcome of one ingest: ``read == stored + skipped + quarantined`` always holds."""
+    """Outcome of one ingest: ``read == stored + skipped + quarantined`` always holds.
+
+    ``links`` says how the replies of the source resolve after this ingest (see :class:`ReplyLinks`).
+    """
 
     file: str
     source: str
@@ -191,6 +259,7 @@ class IngestSummary:
     quarantined: int
     by_reason: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    links: ReplyLinks = field(default_factory=ReplyLinks)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_reason", _frozen_map(self.by_reason))
@@ -206,6 +275,7 @@ class IngestSummary:
             "quarantined": self.quarantined,
             "by_reason": dict(self.by_reason),
             "seconds": round(self.seconds, 3),
+            "parents": self.links.to_dict(),
         }
 
 
@@ -329,6 +399,7 @@ class MirrorResult:
     """Emotional echo of responses over a permutation null (see :mod:`empathic.analyse.mirror`).
 
     ``status`` is ``ok``, ``too_few`` (one item: no CI) or ``no_pairs``; numbers are NaN when absent.
+    ``reason`` says why there are no pairs; ``warnings`` flag inputs that did not do what was asked.
     """
 
     items: int
@@ -343,6 +414,8 @@ class MirrorResult:
     transfer: Mapping[str, Any] = field(default_factory=dict)
     status: str = "ok"
     by: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         def num(x: float) -> float | None:
@@ -361,4 +434,6 @@ class MirrorResult:
             "transfer": dict(self.transfer),
             "status": self.status,
             "by": {k: v for k, v in self.by.items()},
+            "reason": self.reason,
+            "warnings": list(self.warnings),
         }
