@@ -241,28 +241,35 @@ def backends(
     render_backends({k: registry.entries(k) for k in kinds}, json_out)
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise Terminated()
+_SIGNALS: list[int] = []  # signals received while main() runs: typer turns KeyboardInterrupt into a bare 130
 
 
-def _interrupted(exc: BaseException) -> Interrupted:
-    """A command without its own progress account was stopped (jobs that save in batches say what they saved)."""
-    return Interrupted.from_interrupt(exc, "Interrupted before the command finished; run the same command again.")
+def _on_signal(signum: int, _frame: object) -> None:
+    _SIGNALS.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _interrupted(exc: BaseException | None = None) -> Interrupted:
+    """A command without its own account of what it saved was stopped (batch jobs raise their own)."""
+    signum = _SIGNALS[-1] if _SIGNALS else getattr(exc, "signum", signal.SIGINT)
+    return Interrupted("Interrupted before the command finished; run the same command again.", signum=signum)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn Empathic errors into exit code 2.
 
     Ctrl-C and SIGTERM end any command with an :class:`~empathic.errors.Interrupted` error (EMP030)
-    and exit 130 / 143 (128 + the signal), never 0.
+    and exit 130 / 143 (128 + the signal), never 0; jobs that save in batches say how much was saved.
     """
     args = sys.argv[1:] if argv is None else argv
     json_out = "--json" in args
-    # SIGTERM unwinds like Ctrl-C: the batch in flight rolls back (signals can only be set in the main thread)
+    # SIGTERM unwinds like Ctrl-C, so the batch in flight rolls back (handlers can only be set in the main thread)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
+    _SIGNALS.clear()
+    code: object = 0
     try:
-        app(args=args, standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except Interrupted as exc:
         print_error(exc, json_out)
         sys.exit(exc.exit_code)
@@ -271,12 +278,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort as exc:  # click turns KeyboardInterrupt into Abort (the interrupt is its cause)
-        err = _interrupted(exc.__cause__ or exc)
-        print_error(err, json_out)
-        sys.exit(err.exit_code)
-    except KeyboardInterrupt as exc:  # outside a command's body (parsing, start-up)
-        err = _interrupted(exc)
+    except (typer.Abort, KeyboardInterrupt) as exc:  # Abort: click's form of an interrupt; bare: outside a command
+        err = _interrupted((exc.__cause__ or exc) if isinstance(exc, typer.Abort) else exc)
         print_error(err, json_out)
         sys.exit(err.exit_code)
     except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
@@ -287,6 +290,10 @@ def main(argv: list[str] | None = None) -> None:
             print(exc, file=sys.stderr)
         sys.exit(int(getattr(exc, "exit_code", 2)))
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
-    sys.exit(0)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if _SIGNALS or code == 130:  # typer returned the exit code of an interrupt it caught: say it, never exit 0
+        err = _interrupted()
+        print_error(err, json_out)
+        sys.exit(err.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
