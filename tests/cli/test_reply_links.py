@@ -60,6 +60,7 @@ def test_issue_flow_two_files_the_mirror_finds_the_pairs(capsys, tmp_path: Path,
         ingest_posts()
         links = ingest_comments()["parents"]
         assert (links["matched"], links["unmatched"], links["ambiguous"]) == (6, 1, 0), links
+        assert links["elsewhere"] == {"posts": 6}, "links into another source are shown by source"
         assert links["unmatched_examples"] == ["p9"]
     else:
         early = ingest_comments()
@@ -75,7 +76,8 @@ def test_issue_flow_two_files_the_mirror_finds_the_pairs(capsys, tmp_path: Path,
     assert (result["items"], result["responses"]) == (4, 6), result
     assert result["warnings"] == [] and "Warning" not in err, "channel is a parent attribute: no warning"
     code, out, _ = run(capsys, "ingest", comments, "-w", ws, "--kind", "comment", *HUMAN)
-    assert code == 0 and "6 of 7 parents found, 1 matched nothing" in " ".join(out.split()), out
+    shown = " ".join(out.split())
+    assert code == 0 and "6 of 7 parents found (6 in other sources: 'posts' 6), 1 matched nothing" in shown, out
     # a --stratify attribute that no parent has is said, on stderr and in the JSON
     args = ("mirror", "-w", ws, "--stratify", "region", "--permutations", "20", "--bootstrap", "20")
     code, out, err = run(capsys, *args, "--json")
@@ -106,6 +108,8 @@ def test_ambiguous_parent_ids_are_reported_not_guessed_and_a_pin_resolves_them(c
     assert (links["matched"], links["unmatched"], links["ambiguous"], links["pinned"]) == (6, 1, 0, ["posts"]), links
     to_ads = _ingest(capsys, ws, comments, "--kind", "comment", "--parent-col", "post_id", "--parent-source", "ads")
     assert (to_ads["parents"]["matched"], to_ads["parents"]["unmatched"]) == (4, 3), "only p1 and p2 are in ads"
+    own = _ingest(capsys, ws, comments, "--kind", "comment", "--parent-col", "post_id", "--parent-source", "comments")
+    assert own["parents"]["matched"] == 0 and own["parents"]["unmatched"] == 7, "pinning the own source: no cross links"
 
 
 def test_parent_source_needs_parent_col(capsys, tmp_path: Path) -> None:

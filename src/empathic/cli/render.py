@@ -93,9 +93,11 @@ def link_lines(links: ReplyLinks, source: str | None = None) -> list[str]:
     lines = []
     where = f"source {source!r}" if source else "this workspace"
     if links.replies:
+        across = ", ".join(f"{src!r} {n:,}" for src, n in links.elsewhere.items())
         lines.append(
-            f"Reply links of {where}: {links.matched:,} of {links.replies:,} parents found, "
-            f"{links.unmatched:,} matched nothing, {links.ambiguous:,} ambiguous."
+            f"Reply links of {where}: {links.matched:,} of {links.replies:,} parents found"
+            + (f" ({sum(links.elsewhere.values()):,} in other sources: {across})" if across else "")
+            + f", {links.unmatched:,} matched nothing, {links.ambiguous:,} ambiguous."
         )
     lines.extend(f"  {problem}" for problem in links.problems())
     if links.linked_in and source:

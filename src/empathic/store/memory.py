@@ -206,11 +206,17 @@ class MemoryStore(ExperimentMemory):
             and self._docs[parent].source != self._docs[i].source
             and (source is None or self._docs[parent].source == source)
         )
+        elsewhere = Counter(
+            self._docs[parent].source
+            for i in mine
+            if (parent := self._links[i][0]) is not None and self._docs[parent].source != self._docs[i].source
+        )
         return ReplyLinks(
             matched=counts["matched"],
             unmatched=counts["unmatched"],
             ambiguous=counts["ambiguous"],
             linked_in=linked_in,
+            elsewhere=dict(sorted(elsewhere.items())),
             unmatched_examples=tuple(some("unmatched")),
             ambiguous_examples={p: tuple(sorted({s for s, _ in self._holders[p]})) for p in some("ambiguous")},
             pinned=tuple(sorted({self._docs[i].parent_source or "" for i in mine} - {""})),

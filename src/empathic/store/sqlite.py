@@ -430,6 +430,14 @@ class SQLiteStore(ExperimentSQL):
                 .where(p.c.source != d.c.source)
             )
             linked_in = conn.execute(into if source is None else into.where(p.c.source == source)).scalar_one()
+            across = (
+                select(p.c.source, func.count())
+                .select_from(d)
+                .join(p, p.c.doc_id == d.c.parent_doc_id)
+                .where(mine, p.c.source != d.c.source)
+                .group_by(p.c.source)
+            )
+            elsewhere = {src: int(n) for src, n in conn.execute(across)}
             pins = conn.execute(
                 select(d.c.parent_source).where(mine, d.c.parent_source.is_not(None)).group_by(d.c.parent_source)
             ).scalars()
@@ -438,6 +446,7 @@ class SQLiteStore(ExperimentSQL):
                 unmatched=counts.get("unmatched", 0),
                 ambiguous=counts.get("ambiguous", 0),
                 linked_in=int(linked_in),
+                elsewhere=elsewhere,
                 unmatched_examples=tuple(some("unmatched")),
                 ambiguous_examples=holders,
                 pinned=tuple(sorted(pins)),

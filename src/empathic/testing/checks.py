@@ -130,6 +130,7 @@ def _check_reply_links(store: Store) -> None:
     links = store.reply_links("comments")
     assert (links.matched, links.unmatched, links.ambiguous) == (2, 1, 1), f"parents written later must link: {links}"
     assert links.unmatched_examples == ("zz",) and dict(links.ambiguous_examples) == {"amb": ("ads", "posts")}, links
+    assert dict(links.elsewhere) == {"posts": 2}, f"links into other sources are counted by source: {links}"
     assert store.reply_links("posts").linked_in == 2 and store.reply_links().linked_in == 2
     pairs = set(store.reply_pairs())
     assert {(ids["posts", "p1"], ids["comments", "c1"]), (ids["posts", "p2"], ids["comments", "c2"])} <= pairs, pairs

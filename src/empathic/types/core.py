@@ -187,6 +187,8 @@ class ReplyLinks:
 
     A reply is ``matched`` (its parent is stored), ``unmatched`` (its parent id is in no source
     searched) or ``ambiguous`` (not in its own source and in two or more others: not guessed).
+    ``elsewhere`` counts matched replies whose parent is in another source, by that source (ids
+    such as ``223`` can collide across unrelated data sets: pin the own source to forbid it);
     ``linked_in`` counts replies of other sources whose parent is in this source. Examples are
     a few parent ids, for messages.
 
@@ -198,12 +200,14 @@ class ReplyLinks:
     unmatched: int = 0
     ambiguous: int = 0
     linked_in: int = 0
+    elsewhere: Mapping[str, int] = field(default_factory=dict)
     unmatched_examples: tuple[str, ...] = ()
     ambiguous_examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # parent id -> its sources
     pinned: tuple[str, ...] = ()  # --parent-source values of these replies
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ambiguous_examples", _frozen_map(self.ambiguous_examples))
+        object.__setattr__(self, "elsewhere", _frozen_map(self.elsewhere))
 
     @property
     def replies(self) -> int:
@@ -237,6 +241,7 @@ class ReplyLinks:
             "unmatched": self.unmatched,
             "ambiguous": self.ambiguous,
             "linked_in": self.linked_in,
+            "elsewhere": dict(self.elsewhere),
             "unmatched_examples": list(self.unmatched_examples),
             "ambiguous_examples": {k: list(v) for k, v in self.ambiguous_examples.items()},
             "pinned": list(self.pinned),
