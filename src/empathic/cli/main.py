@@ -265,7 +265,11 @@ def main(argv: list[str] | None = None) -> None:
     json_out = "--json" in args
     # SIGTERM unwinds like Ctrl-C, so the batch in flight rolls back (handlers can only be set in the main thread)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
+    previous = {
+        s: signal.signal(s, _on_signal)
+        for s in (signal.SIGINT, signal.SIGTERM)
+        if main_thread and signal.getsignal(s) is not signal.SIG_IGN  # ignored (nohup, `&`): stays ignored
+    }
     _SIGNALS.clear()
     code: object = 0
     try:

@@ -42,7 +42,7 @@ documents = Table(
     UniqueConstraint("source", "source_id", name="uq_documents_source_id"),
     Index("ix_documents_kind", "kind"),
     Index("ix_documents_parent", "source", "parent_id"),
-    Index("ix_documents_source_id", "source_id"),
+    Index("ix_documents_source_id", "source_id", "source"),  # covers parent look-ups
     Index("ix_documents_parent_id", "parent_id"),
     Index("ix_documents_parent_doc", "parent_doc_id"),
 )

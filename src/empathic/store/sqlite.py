@@ -12,7 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Integer, and_, case, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathic.errors import StoreError
@@ -22,6 +35,7 @@ from empathic.store.records import (
     duplicate_of,
     now_iso,
     quarantine_to_row,
+    resolve_parent,
     row_to_doc,
     row_to_quarantine,
 )
@@ -110,7 +124,7 @@ class SQLiteStore(ExperimentSQL):
                     )
                     existing.update({(source, r.source_id): r.content_hash for r in rows})
             new_rows = []
-            replies: list[Document] = []
+            again: list[Document] = []  # replies written again: their pin may change
             for doc in docs:
                 h = doc.content_hash()
                 key = (doc.source, doc.source_id)
@@ -118,56 +132,73 @@ class SQLiteStore(ExperimentSQL):
                     if existing[key] == h:
                         skipped += 1
                         if doc.parent_id is not None:
-                            replies.append(doc)
+                            again.append(doc)
                     else:
                         dups.append(duplicate_of(doc, file))
                     continue
                 existing[key] = h
                 new_rows.append(doc_to_row(doc, h, stamp))
-                if doc.parent_id is not None:
-                    replies.append(doc)
             if new_rows:
+                # link against what is stored already; parents in this very batch are linked just after
+                holders = self._holders(conn, [r["parent_id"] for r in new_rows if r["parent_id"] is not None])
+                for r in new_rows:
+                    link = None, None
+                    if r["parent_id"] is not None:
+                        link = resolve_parent(r["source"], r["parent_source"], holders.get(r["parent_id"], []))
+                    r["parent_doc_id"], r["parent_link"] = link
                 conn.execute(insert(documents), new_rows)
                 stored = len(new_rows)
-            self._link(conn, replies, sorted({r["source_id"] for r in new_rows}))
+            self._relink(conn, again, sorted({r["source_id"] for r in new_rows}))
             q_rows = [quarantine_to_row(q, stamp) for q in [*quarantined, *dups]]
             if q_rows:
                 stmt = insert(quarantine).prefix_with("OR IGNORE") if self._is_sqlite else insert(quarantine)
                 conn.execute(stmt, q_rows)
         return WriteResult(stored=stored, skipped=skipped, duplicates=tuple(dups))
 
-    def _link(self, conn: Connection, replies: Sequence[Document], new_ids: Sequence[str]) -> None:
-        """Resolve the links of ``replies`` (written again: their pin may change) and of every stored
-        reply whose parent id is one of ``new_ids``, which may now be found (see ``resolve_parent``)."""
-        d, p = documents, documents.alias("p")
-        pins: dict[tuple[str, str | None], list[str]] = {}
-        for doc in replies:
-            pins.setdefault((doc.source, doc.parent_source), []).append(doc.source_id)
-        conds = []
-        for (source, pin), ids in pins.items():
-            for i in range(0, len(ids), _IN_CHUNK):
-                cond = and_(d.c.source == source, d.c.source_id.in_(ids[i : i + _IN_CHUNK]))
-                conn.execute(update(d).where(cond, d.c.parent_source.is_distinct_from(pin)).values(parent_source=pin))
-                conds.append(cond)
-        for i in range(0, len(new_ids), _IN_CHUNK):
-            conds.append(d.c.parent_id.in_(new_ids[i : i + _IN_CHUNK]))
-        if not conds:
-            return
-        holder = and_(p.c.source_id == d.c.parent_id, p.c.doc_id != d.c.doc_id)
-        same = select(p.c.doc_id).where(holder, p.c.source == d.c.source).scalar_subquery()
-        pinned = select(p.c.doc_id).where(holder, p.c.source == d.c.parent_source).scalar_subquery()
-        others = and_(p.c.source_id == d.c.parent_id, p.c.source != d.c.source)
-        only_other = select(case((func.count() == 1, func.min(p.c.doc_id)))).where(others).scalar_subquery()
-        n_others = select(func.count()).select_from(p).where(others).scalar_subquery()
-        parent = case((d.c.parent_source.is_not(None), pinned), else_=func.coalesce(same, only_other))
-        link = case(
-            (d.c.parent_doc_id.is_not(None), "matched"),
-            (and_(d.c.parent_source.is_(None), n_others >= 2), "ambiguous"),
-            else_="unmatched",
-        )
+    @staticmethod
+    def _holders(conn: Connection, parent_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """``parent id -> [(source, doc_id)]`` of the stored documents with that id (index-only look-ups)."""
+        wanted = sorted(set(parent_ids))
+        out: dict[str, list[tuple[str, int]]] = {}
+        stmt = select(documents.c.source_id, documents.c.source, documents.c.doc_id)
+        for i in range(0, len(wanted), _IN_CHUNK):  # covered by ix_documents_source_id (source_id, source)
+            for sid, source, doc_id in conn.execute(stmt.where(documents.c.source_id.in_(wanted[i : i + _IN_CHUNK]))):
+                out.setdefault(sid, []).append((source, doc_id))
+        return out
+
+    def _relink(self, conn: Connection, again: Sequence[Document], new_ids: Sequence[str]) -> None:
+        """Resolve again, by :func:`resolve_parent`, the replies written again (their pin may change) and the
+        stored replies whose parent id is one of ``new_ids`` (just stored). Only changed links are written."""
+        d = documents
+        pins = {(doc.source, doc.source_id): doc.parent_source for doc in again}
+        by_source: dict[str, list[str]] = {}
+        for source, sid in pins:
+            by_source.setdefault(source, []).append(sid)
+        conds = [
+            and_(d.c.source == source, d.c.source_id.in_(ids[i : i + _IN_CHUNK]))
+            for source, ids in by_source.items()
+            for i in range(0, len(ids), _IN_CHUNK)
+        ]
+        conds += [d.c.parent_id.in_(new_ids[i : i + _IN_CHUNK]) for i in range(0, len(new_ids), _IN_CHUNK)]
+        cols = (d.c.doc_id, d.c.source, d.c.source_id, d.c.parent_id, d.c.parent_source, d.c.parent_doc_id)
+        todo = {}
         for cond in conds:
-            conn.execute(update(d).where(cond, d.c.parent_id.is_not(None)).values(parent_doc_id=parent))
-            conn.execute(update(d).where(cond, d.c.parent_id.is_not(None)).values(parent_link=link))
+            for r in conn.execute(select(*cols, d.c.parent_link).where(cond, d.c.parent_id.is_not(None))):
+                todo[r.doc_id] = r
+        holders = self._holders(conn, [r.parent_id for r in todo.values()])
+        changes = []
+        for r in todo.values():
+            pin = pins.get((r.source, r.source_id), r.parent_source)
+            candidates = [h for h in holders.get(r.parent_id, []) if h[1] != r.doc_id]
+            parent, link = resolve_parent(r.source, pin, candidates)
+            if (parent, link, pin) != (r.parent_doc_id, r.parent_link, r.parent_source):
+                changes.append({"b_id": r.doc_id, "b_parent": parent, "b_link": link, "b_pin": pin})
+        if changes:
+            values = {"parent_doc_id": bindparam("b_parent"), "parent_link": bindparam("b_link")}
+            conn.execute(
+                update(d).where(d.c.doc_id == bindparam("b_id")).values(**values, parent_source=bindparam("b_pin")),
+                changes,
+            )
 
     @property
     def _is_sqlite(self) -> bool:

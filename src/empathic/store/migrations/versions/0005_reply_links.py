@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.add_column("documents", sa.Column("parent_source", sa.String(200)))
     op.add_column("documents", sa.Column("parent_doc_id", sa.Integer))
     op.add_column("documents", sa.Column("parent_link", sa.String(12)))
-    op.create_index("ix_documents_source_id", "documents", ["source_id"])
+    op.create_index("ix_documents_source_id", "documents", ["source_id", "source"])
     op.create_index("ix_documents_parent_id", "documents", ["parent_id"])
     op.create_index("ix_documents_parent_doc", "documents", ["parent_doc_id"])
     op.execute(
