@@ -121,3 +121,30 @@ def test_any_command_interrupted_exits_128_plus_the_signal_never_0(
         else:
             assert "EMP030" in captured.err and "Interrupted before the command finished" in captured.err
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before, "handlers restored"
+
+
+def test_analyse_job_counts_exactly_what_was_committed_per_analyser(tmp_path: Path) -> None:
+    from empathic.config import AnalyseSettings
+    from empathic.errors import Interrupted
+    from empathic.jobs import run_analyse
+
+    data = tmp_path / "d.csv"
+    data.write_text("id,text\n" + "".join(f"{i},Text {i} is fine\n" for i in range(30)))
+    with Workspace.init(tmp_path / "ws") as ws:
+        ws.ingest(data, ColumnMapping(text_col="text", id_col="id"), "review")
+        calls = []
+
+        def progress(done: int, total: int) -> None:  # Ctrl-C lands after the 5th committed batch
+            calls.append(done)
+            if len(calls) == 5:
+                raise KeyboardInterrupt
+
+        with pytest.raises(Interrupted) as info:
+            run_analyse(ws.store, ["vader", "length"], settings=AnalyseSettings(batch_size=8), progress=progress)
+        assert info.value.exit_code == 130
+        status = ws.store.status().analysed
+        assert (status.get("vader"), status.get("length")) == (30, 8), status
+        assert info.value.message == (
+            "Interrupted: 38 of 60 analysed and saved (vader 30 of 30, length 8 of 30); "
+            "run the same command to continue."
+        )

@@ -44,6 +44,9 @@ def mirror_from_store(
     The null reassigns responses across content items of the same kind and the same value of the
     parent attribute ``stratify`` (default ``channel``; ``inbound`` for customer-support threads).
     With ``by``, the same statistics are rolled up per parent author, parent campaign or responder segment.
+    Without any reply pair the result says why (``status="no_pairs"``, ``reason``); links without
+    emotion scores raise :class:`~empathic.errors.MirrorInputError`; a ``stratify`` attribute that no
+    parent has comes back in ``warnings``.
     """
     from empathic.analyse.emotion.taxonomy import LABELS
     from empathic.analyse.mirror import mirror_stats
