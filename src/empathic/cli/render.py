@@ -84,14 +84,14 @@ def render_ingest(s: IngestSummary, json_out: bool) -> None:
             "Quarantined: " + ", ".join(f"{k} {v:,}" for k, v in s.by_reason.items()) + "  (see: empathic quarantine)",
             highlight=False,
         )
-    for line in link_lines(s.links, s.source):
+    for line in _link_lines(s.links, s.source):
         out.print(line, highlight=False, markup=False)
 
 
-def link_lines(links: ReplyLinks, source: str | None = None) -> list[str]:
-    """How reply links resolved, in words; ids are shown with repr() so file content cannot drive the terminal."""
+def _link_lines(links: ReplyLinks, source: str) -> list[str]:
+    """How the replies of ``source`` linked, in words; ids are shown with repr() so file content stays inert."""
     lines = []
-    where = f"source {source!r}" if source else "this workspace"
+    where = f"source {source!r}"
     if links.replies:
         across = ", ".join(f"{src!r} {n:,}" for src, n in links.elsewhere.items())
         lines.append(
@@ -100,7 +100,7 @@ def link_lines(links: ReplyLinks, source: str | None = None) -> list[str]:
             + f", {links.unmatched:,} matched nothing, {links.ambiguous:,} ambiguous."
         )
     lines.extend(f"  {problem}" for problem in links.problems())
-    if links.linked_in and source:
+    if links.linked_in:
         lines.append(f"{links.linked_in:,} replies of other sources link to documents of {where}.")
     return lines
 
