@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -52,19 +53,33 @@ Progress = Callable[[int, int], None]
 
 @contextlib.contextmanager
 def _uninterruptible() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM while a batch is committed and counted, so "N saved" on interrupt is exact.
+    """Defer SIGINT/SIGTERM while a batch is committed and counted, so "N saved" on interrupt is exact.
 
-    A signal that arrives meanwhile is delivered (as ``KeyboardInterrupt``) right after the block.
+    The Python-level handlers are swapped for one that only records the signal (a signal mask would not
+    do: another thread, a progress bar's, may take the signal and the main thread then runs the handler
+    inside the block); on exit the old handler gets the signal, so ``KeyboardInterrupt`` is raised (or
+    the process ends, for a default SIGTERM) right after the batch.
     """
-    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows: there the count may lag one batch
-    if mask is None:
+    if threading.current_thread() is not threading.main_thread():  # handlers run in the main thread only
         yield
         return
-    old = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    caught: list[int] = []
+    old = {
+        s: signal.signal(s, lambda signum, _frame: caught.append(signum))
+        for s in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(s) not in (signal.SIG_IGN, None)
+    }
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = old[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            else:  # SIG_DFL
+                signal.raise_signal(caught[0])
 
 
 def run_ingest(

@@ -43,12 +43,20 @@ def _interrupt(proc: subprocess.Popen[str], signum: int, progressed) -> tuple[in
     return proc.returncode, out, err
 
 
+def _in_process(capsys, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    captured = capsys.readouterr()
+    return int(exit_info.value.code or 0), captured.out, captured.err
+
+
 def _number(text: str) -> int:
     return int(text.replace(",", ""))
 
 
-@pytest.mark.slow  # three CLI processes on a real workspace
-def test_interrupted_analyze_says_what_was_saved_exits_130_or_143_and_a_rerun_continues(tmp_path: Path) -> None:
+@pytest.mark.slow  # two CLI processes on a real workspace
+def test_interrupted_analyze_says_what_was_saved_exits_130_or_143_and_a_rerun_continues(capsys, tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("id,text\n" + "".join(f"{i},Bag {i} is nice and I love it\n" for i in range(3000)))
     with Workspace.init(tmp_path / "ws") as ws:
@@ -69,16 +77,14 @@ def test_interrupted_analyze_says_what_was_saved_exits_130_or_143_and_a_rerun_co
         assert match and _number(match[2]) == 3000 - first, error
         second = saved()
         assert second == first + _number(match[1]) < 3000, "N is what the store holds"
-    rerun = subprocess.run(  # default batch size: the rest goes fast
-        [sys.executable, "-m", "empathic.cli", *args, "--json"], capture_output=True, text=True, check=False
-    )
-    summary = json.loads(rerun.stdout)
-    assert rerun.returncode == 0 and summary["analysed"] == {"vader": 3000 - second}, rerun
+    code, out, _ = _in_process(capsys, *args, "--json")  # the same command again (default batch size)
+    summary = json.loads(out)
+    assert code == 0 and summary["analysed"] == {"vader": 3000 - second}, summary
     assert summary["already_done"] == {"vader": second}, "only the rest was analysed"
 
 
-@pytest.mark.slow  # two CLI processes
-def test_interrupted_ingest_says_how_many_rows_were_stored_and_a_rerun_skips_them(tmp_path: Path) -> None:
+@pytest.mark.slow  # a CLI process on a real workspace
+def test_interrupted_ingest_says_how_many_rows_were_stored_and_a_rerun_skips_them(capsys, tmp_path: Path) -> None:
     data = tmp_path / "big.csv"
     data.write_text("id,text\n" + "".join(f"{i},Row {i} says hello\n" for i in range(20000)))
     ws_dir = tmp_path / "ws"
@@ -92,11 +98,9 @@ def test_interrupted_ingest_says_how_many_rows_were_stored_and_a_rerun_skips_the
         assert code == 143 and match, (code, out, err)
         assert 0 < _number(match[1]) == stored() < 20000, (match[1], stored())
         done = stored()
-    rerun = subprocess.run(  # default chunk size: the rest goes fast
-        [sys.executable, "-m", "empathic.cli", *args, "--json"], capture_output=True, text=True, check=False
-    )
-    summary = json.loads(rerun.stdout)
-    assert rerun.returncode == 0 and (summary["stored"], summary["skipped"]) == (20000 - done, done), summary
+    code, out, _ = _in_process(capsys, *args, "--json")  # the same command again (default chunk size)
+    summary = json.loads(out)
+    assert code == 0 and (summary["stored"], summary["skipped"]) == (20000 - done, done), summary
 
 
 @pytest.mark.parametrize(("signum", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -148,3 +152,35 @@ def test_analyse_job_counts_exactly_what_was_committed_per_analyser(tmp_path: Pa
             "Interrupted: 38 of 60 analysed and saved (vader 30 of 30, length 8 of 30); "
             "run the same command to continue."
         )
+
+
+def test_a_signal_another_thread_takes_right_after_a_commit_is_still_counted(monkeypatch, tmp_path: Path) -> None:
+    import threading
+
+    from empathic.config import AnalyseSettings
+    from empathic.errors import Interrupted
+    from empathic.jobs import run_analyse
+    from empathic.store.sqlite import SQLiteStore
+
+    data = tmp_path / "d.csv"
+    data.write_text("id,text\n" + "".join(f"{i},Text {i} is fine\n" for i in range(30)))
+    real_write = SQLiteStore.write_scores
+    writes = []
+
+    def write_then_signal(self: SQLiteStore, *args, **kwargs) -> None:
+        real_write(self, *args, **kwargs)  # committed
+        writes.append(1)
+        if len(writes) == 2:  # Ctrl-C lands now and another thread takes it (as a progress bar's may)
+            killer = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+            killer.start()
+            killer.join()
+            time.sleep(0.05)
+
+    monkeypatch.setattr(SQLiteStore, "write_scores", write_then_signal)
+    with Workspace.init(tmp_path / "ws") as ws:
+        ws.ingest(data, ColumnMapping(text_col="text", id_col="id"), "review")
+        with pytest.raises(Interrupted) as info:
+            run_analyse(ws.store, ["vader"], settings=AnalyseSettings(batch_size=8))
+        saved = ws.store.status().analysed.get("vader")
+        message = info.value.message
+        assert saved == 16 and message.startswith("Interrupted: 16 of 30 analysed and saved"), (saved, message)
