@@ -98,6 +98,7 @@ ingest_runs = Table(
     Column("by_reason", Text, nullable=False),
     Column("seconds", Float, nullable=False),
     Column("finished_at", String(40), nullable=False),
+    Column("parents", Text),  # JSON of ReplyLinks (migration 0005)
 )
 
 embeddings = Table(

@@ -218,6 +218,7 @@ class SQLiteStore(ExperimentSQL):
                     by_reason=json.dumps(dict(summary.by_reason)),
                     seconds=summary.seconds,
                     finished_at=now_iso(),
+                    parents=json.dumps(summary.links.to_dict()),
                 )
             )
 
@@ -287,6 +288,7 @@ class SQLiteStore(ExperimentSQL):
                 quarantined=r["quarantined"],
                 by_reason=json.loads(r["by_reason"]),
                 seconds=r["seconds"],
+                links=ReplyLinks.from_dict(json.loads(r["parents"] or "{}")),
             )
             for r in rows
         ]

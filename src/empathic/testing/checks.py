@@ -11,7 +11,7 @@ import numpy as np
 from empathic.analyse.base import Analyser
 from empathic.store.base import Store
 from empathic.testing.experiments import check_experiment_store
-from empathic.types import Document, DocumentKind, QuarantinedRow, QuarantineReason, Score
+from empathic.types import Document, DocumentKind, IngestSummary, QuarantinedRow, QuarantineReason, Score
 
 
 def _docs() -> list[Document]:
@@ -109,6 +109,9 @@ def check_store(factory: Callable[[], Store]) -> None:
         assert [r.reason.value for r in store.quarantined(reason="duplicate_id")] == ["duplicate_id"]
         assert len(store.quarantined(limit=1)) == 1
         _check_reply_links(store)
+        run = IngestSummary("f.csv", "comments", DocumentKind.COMMENT, 4, 4, 0, 0, links=store.reply_links("comments"))
+        store.record_ingest(run)
+        assert store.ingest_history()[-1] == run, "ingest runs round-trip, reply links included"
         check_experiment_store(store)
     finally:
         store.close()

@@ -192,8 +192,9 @@ class ReplyLinks:
     ``linked_in`` counts replies of other sources whose parent is in this source. Examples are
     a few parent ids, for messages.
 
-    >>> ReplyLinks(matched=2, unmatched=1, unmatched_examples=("p9",)).to_dict()["unmatched"]
-    1
+    >>> links = ReplyLinks(matched=2, unmatched=1, unmatched_examples=("p9",))
+    >>> links.to_dict()["unmatched"], ReplyLinks.from_dict(links.to_dict()) == links
+    (1, True)
     """
 
     matched: int = 0
@@ -212,6 +213,20 @@ class ReplyLinks:
     @property
     def replies(self) -> int:
         return self.matched + self.unmatched + self.ambiguous
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReplyLinks:
+        """Inverse of :meth:`to_dict` (``replies`` is derived)."""
+        return cls(
+            matched=data.get("matched", 0),
+            unmatched=data.get("unmatched", 0),
+            ambiguous=data.get("ambiguous", 0),
+            linked_in=data.get("linked_in", 0),
+            elsewhere=data.get("elsewhere", {}),
+            unmatched_examples=tuple(data.get("unmatched_examples", ())),
+            ambiguous_examples={k: tuple(v) for k, v in data.get("ambiguous_examples", {}).items()},
+            pinned=tuple(data.get("pinned", ())),
+        )
 
     def problems(self) -> list[str]:
         """One sentence per kind of parent not found; ids are shown with ``repr()`` (file content stays inert)."""

@@ -1,4 +1,5 @@
-"""Reply links across sources: the pinned parent source, the resolved parent and its status.
+"""Reply links across sources: the pinned parent source, the resolved parent and its status (and the
+link counts of each ingest run).
 
 Existing replies are resolved here with the rule the stores apply on every write: the same
 source first, else the one other source that holds the parent id; two or more → ambiguous.
@@ -26,6 +27,7 @@ def upgrade() -> None:
     op.add_column("documents", sa.Column("parent_source", sa.String(200)))
     op.add_column("documents", sa.Column("parent_doc_id", sa.Integer))
     op.add_column("documents", sa.Column("parent_link", sa.String(12)))
+    op.add_column("ingest_runs", sa.Column("parents", sa.Text))
     op.create_index("ix_documents_source_id", "documents", ["source_id", "source"])
     op.create_index("ix_documents_parent_id", "documents", ["parent_id"])
     op.create_index("ix_documents_parent_doc", "documents", ["parent_doc_id"])
@@ -43,6 +45,8 @@ def downgrade() -> None:
     op.drop_index("ix_documents_parent_doc", "documents")
     op.drop_index("ix_documents_parent_id", "documents")
     op.drop_index("ix_documents_source_id", "documents")
+    with op.batch_alter_table("ingest_runs") as batch:
+        batch.drop_column("parents")
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("parent_link")
         batch.drop_column("parent_doc_id")
