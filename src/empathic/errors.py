@@ -4,6 +4,7 @@ Every error says what happened, what was expected, and how to fix it::
 
     EmpathicError                      EMP000  base; never raised directly
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
+    │   └── TrustError                 EMP110  the user's trust file is unreadable, or nothing to trust
     ├── WorkspaceError                 EMP200
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
     │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
@@ -63,6 +64,10 @@ class EmpathicError(Exception):
 
 class ConfigError(EmpathicError):
     code = "EMP100"
+
+
+class TrustError(ConfigError):
+    code = "EMP110"
 
 
 class WorkspaceError(EmpathicError):

@@ -182,9 +182,9 @@ class Workspace:
         with self.writing():
             return jobs.run_bandit_update(self.store, bandit, segment, arm, reward)
 
-    def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
-        """Write the HTML report."""
-        return jobs.build_report(self.store, out, settings=self.settings, sections=sections)
+    def report(self, out: str | Path, sections: Sequence[str] | None = None, *, llm: str | None = None) -> Path:
+        """Write the HTML report; ``llm`` names the narratives' backend (a remote one is used only if named)."""
+        return jobs.build_report(self.store, out, settings=self.settings, sections=sections, llm=llm)
 
     def status(self) -> WorkspaceStatus:
         return jobs.workspace_status(self.store, self.settings.analyse.analysers)
