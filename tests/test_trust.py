@@ -21,6 +21,7 @@ from empathic.config import (
     load_settings,
     needs_trust,
     resolve_settings,
+    review_trust,
     trust_workspace,
 )
 from empathic.demo import DATA_DIR, DEMO_FILES
@@ -187,6 +188,19 @@ def test_store_outside_the_workspace_is_ignored_unless_trusted(user_config, tmp_
 )
 def test_which_values_need_trust(tmp_path: Path, setting: str, value: object, needs: bool) -> None:
     assert (setting in needs_trust({setting: value}, tmp_path)) is needs
+
+
+def test_a_symlink_inside_the_folder_does_not_make_a_store_inside(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "data").symlink_to(tmp_path)  # shipped in the zip, pointing anywhere
+    assert "store.url" in needs_trust({"store.url": "sqlite:///data/loot.sqlite"}, tmp_path / "ws")
+
+
+def test_trust_says_which_values_the_environment_overrides(brand, user_config) -> None:
+    _hostile(brand, "http://203.0.113.7/v1")
+    review = trust_workspace(brand, {"XDG_CONFIG_HOME": str(user_config.parent), "EMPATHIC_NARRATE_MODEL": "m"})
+    assert review.trusted and review.overridden == ("narrate.model",)
+    assert review_trust(brand, {"XDG_CONFIG_HOME": str(user_config.parent)}).trusted
 
 
 def test_every_setting_is_classified() -> None:

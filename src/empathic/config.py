@@ -207,6 +207,72 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, dict[st
     return out
 
 
+# Which settings a received workspace may set by itself. A sensitive one reaches the network, names an
+# environment variable, points outside the folder or loads a file that native code parses: from a
+# workspace's empathic.toml it applies only after `empathic trust DIR`. Every setting is listed (a test
+# checks it); one added without a line here is treated as sensitive until classified.
+@dataclass(frozen=True)
+class Sensitive:
+    """Why a setting needs trust, and the values a workspace may set without it (``harmless(value, folder)``)."""
+
+    why: str
+    harmless: Callable[[Any, Path], bool] | None = None
+
+
+LOCAL_LLMS = ("extractive", "local")  # built-in backends that keep text in this process
+
+
+def _sqlite_inside(url: Any, workspace: Path) -> bool:
+    """A relative SQLite path (plain characters, no query) that stays inside the workspace folder."""
+    prefix = "sqlite:///"
+    rel = url[len(prefix) :] if isinstance(url, str) and url.startswith(prefix) else ""
+    if not re.fullmatch(r"[\w.\-/]+", rel) or rel.startswith("/"):
+        return False
+    root = workspace.resolve()
+    target = (root / rel).resolve()
+    return target != root and target.is_relative_to(root)
+
+
+TRUST_POLICY: dict[str, Sensitive | None] = {
+    "store.url": Sensitive("a database outside the workspace folder", _sqlite_inside),
+    "store.backend": Sensitive("where documents are stored", lambda value, _: value == "sqlite"),
+    "ingest.chunk_size": None,
+    "ingest.max_text_chars": None,
+    "ingest.encoding": None,
+    "analyse.analysers": None,  # names of installed backends, chosen by the user's install
+    "analyse.batch_size": None,
+    "analyse.emotion_model": None,
+    "analyse.threads": None,
+    "report.title": None,  # escaped in the HTML
+    "report.top_quotes": None,
+    "narrate.llm": Sensitive("a backend that may send customer text off this machine", lambda v, _: v in LOCAL_LLMS),
+    "narrate.base_url": Sensitive("the endpoint that customer text is sent to"),
+    "narrate.model": Sensitive("the model requested, and billed, at that endpoint"),
+    "narrate.api_key_env": Sensitive("the environment variable read and sent as the endpoint's key"),
+    "narrate.gguf": Sensitive("a model file loaded and parsed by native code"),
+    "narrate.max_tokens": None,
+    "narrate.temperature": None,
+    "narrate.retries": None,
+    "narrate.timeout": None,
+}
+UNCLASSIFIED = Sensitive("not yet classified: treated as sensitive")
+
+
+def needs_trust(values: Mapping[str, Any], workspace: Path) -> dict[str, Any]:
+    """The sensitive values (``section.key`` -> value) a workspace sets that differ from the defaults."""
+    defaults = _flatten(Settings().to_dict(), "defaults")
+    return {k: v for k, v in _sensitive(values, workspace).items() if v != defaults.get(k)}
+
+
+def _sensitive(values: Mapping[str, Any], workspace: Path) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        rule = TRUST_POLICY.get(key, UNCLASSIFIED)
+        if rule is not None and not (rule.harmless and rule.harmless(value, workspace)):
+            out[key] = value
+    return out
+
+
 def load_settings(workspace: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings of a workspace; its untrusted sensitive settings are left out with an :class:`UntrustedSettingWarning`.
 
@@ -287,72 +353,6 @@ def shown(value: object, *, quote: bool = False) -> str:
     if not text.isprintable():
         return repr(text)
     return shlex.quote(text) if quote else text
-
-
-# Which settings a received workspace may set by itself. A sensitive one reaches the network, names an
-# environment variable, points outside the folder or loads a file that native code parses: from a
-# workspace's empathic.toml it applies only after `empathic trust DIR`. Every setting is listed (a test
-# checks it); one added without a line here is treated as sensitive until classified.
-@dataclass(frozen=True)
-class Sensitive:
-    """Why a setting needs trust, and the values a workspace may set without it (``harmless(value, folder)``)."""
-
-    why: str
-    harmless: Callable[[Any, Path], bool] | None = None
-
-
-LOCAL_LLMS = ("extractive", "local")  # built-in backends that keep text in this process
-
-
-def _sqlite_inside(url: Any, workspace: Path) -> bool:
-    """A relative SQLite path (plain characters, no query) that stays inside the workspace folder."""
-    prefix = "sqlite:///"
-    rel = url[len(prefix) :] if isinstance(url, str) and url.startswith(prefix) else ""
-    if not re.fullmatch(r"[\w.\-/]+", rel) or rel.startswith("/"):
-        return False
-    root = workspace.resolve()
-    target = (root / rel).resolve()
-    return target != root and target.is_relative_to(root)
-
-
-TRUST_POLICY: dict[str, Sensitive | None] = {
-    "store.url": Sensitive("a database outside the workspace folder", _sqlite_inside),
-    "store.backend": Sensitive("where documents are stored", lambda value, _: value == "sqlite"),
-    "ingest.chunk_size": None,
-    "ingest.max_text_chars": None,
-    "ingest.encoding": None,
-    "analyse.analysers": None,  # names of installed backends, chosen by the user's install
-    "analyse.batch_size": None,
-    "analyse.emotion_model": None,
-    "analyse.threads": None,
-    "report.title": None,  # escaped in the HTML
-    "report.top_quotes": None,
-    "narrate.llm": Sensitive("a backend that may send customer text off this machine", lambda v, _: v in LOCAL_LLMS),
-    "narrate.base_url": Sensitive("the endpoint that customer text is sent to"),
-    "narrate.model": Sensitive("the model requested, and billed, at that endpoint"),
-    "narrate.api_key_env": Sensitive("the environment variable read and sent as the endpoint's key"),
-    "narrate.gguf": Sensitive("a model file loaded and parsed by native code"),
-    "narrate.max_tokens": None,
-    "narrate.temperature": None,
-    "narrate.retries": None,
-    "narrate.timeout": None,
-}
-UNCLASSIFIED = Sensitive("not yet classified: treated as sensitive")
-
-
-def needs_trust(values: Mapping[str, Any], workspace: Path) -> dict[str, Any]:
-    """The sensitive values (``section.key`` -> value) a workspace sets that differ from the defaults."""
-    defaults = _flatten(Settings().to_dict(), "defaults")
-    return {k: v for k, v in _sensitive(values, workspace).items() if v != defaults.get(k)}
-
-
-def _sensitive(values: Mapping[str, Any], workspace: Path) -> dict[str, Any]:
-    out = {}
-    for key, value in values.items():
-        rule = TRUST_POLICY.get(key, UNCLASSIFIED)
-        if rule is not None and not (rule.harmless and rule.harmless(value, workspace)):
-            out[key] = value
-    return out
 
 
 def review_trust(workspace: Path, environ: Mapping[str, str] | None = None) -> TrustReview:
