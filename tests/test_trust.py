@@ -25,7 +25,7 @@ from empathic.config import (
     trust_workspace,
 )
 from empathic.demo import DATA_DIR, DEMO_FILES
-from empathic.errors import TrustError
+from empathic.errors import TrustError, WorkspaceLinkError
 from empathic.testing.chat_server import ChatServer
 from empathic.trust import TRUST_FILE, USER_CONFIG
 from empathic.workspace import Workspace
@@ -251,3 +251,18 @@ def test_trust_output_neutralises_terminal_escapes(brand, user_config, capsys) -
     assert code == 0 and "\x1b" not in stdout and "\x07" not in stdout
     assert "\\x1b[2J" in stdout and "is not trusted" in stdout
     assert not (user_config / TRUST_FILE).exists(), "--show records nothing"
+
+
+def test_a_database_linked_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    """A zip can ship empathic.sqlite as a link to another database; following it would mix or leak brands."""
+    other = tmp_path / "other-brand" / "empathic.sqlite"
+    Workspace.init(other.parent).close()
+    before = other.read_bytes()
+    ws = tmp_path / "received"
+    ws.mkdir()
+    (ws / CONFIG_FILE).write_text("[ingest]\nchunk_size = 10\n")
+    (ws / "empathic.sqlite").symlink_to(other)
+    with pytest.raises(WorkspaceLinkError) as e, Workspace(ws) as w:
+        w.status()
+    assert e.value.code == "EMP204" and str(other) in e.value.message
+    assert other.read_bytes() == before

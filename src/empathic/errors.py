@@ -8,7 +8,8 @@ Every error says what happened, what was expected, and how to fix it::
     ├── WorkspaceError                 EMP200
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
     │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
-    │   └── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   ├── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   └── WorkspaceLinkError         EMP204  the workspace's database is a link that leads outside the folder
     ├── StoreError                     EMP300  database problem (migration, integrity)
     ├── IngestError                    EMP400
     │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
@@ -84,6 +85,10 @@ class WorkspaceExistsError(WorkspaceError):
 
 class WorkspaceLockedError(WorkspaceError):
     code = "EMP203"
+
+
+class WorkspaceLinkError(WorkspaceError):
+    code = "EMP204"
 
 
 class StoreError(EmpathicError):

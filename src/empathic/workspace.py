@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from empathic import jobs
-from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings
-from empathic.errors import WorkspaceExistsError, WorkspaceLockedError, WorkspaceNotFoundError
+from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings, shown
+from empathic.errors import WorkspaceExistsError, WorkspaceLinkError, WorkspaceLockedError, WorkspaceNotFoundError
 from empathic.store import Store, open_store
 from empathic.types import (
     AnalysisSummary,
@@ -87,9 +87,22 @@ class Workspace:
         return self._store
 
     def _resolve_url(self, url: str) -> str:
+        """A relative SQLite path made absolute inside the folder; one that leaves it through a link is refused.
+
+        A received folder can ship ``empathic.sqlite`` as a link to another database (another brand's, say):
+        a path that lies inside the folder by name but not once its links are followed raises EMP204.
+        """
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-            return prefix + str(self.path / url[len(prefix) :])
+            path = self.path / url[len(prefix) :]
+            named_inside = Path(os.path.normpath(path)).is_relative_to(self.path)
+            if named_inside and not path.resolve().is_relative_to(self.path):
+                raise WorkspaceLinkError(
+                    f"The database {shown(path)} is a link to {shown(path.resolve())}, outside the workspace.",
+                    hint="Remove the link, or give that database's absolute path as store.url in your own "
+                    "~/.config/empathic/config.toml or EMPATHIC_STORE_URL.",
+                )
+            return prefix + str(path)
         return url
 
     @contextlib.contextmanager
