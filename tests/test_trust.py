@@ -266,3 +266,10 @@ def test_a_database_linked_outside_the_folder_is_refused(tmp_path: Path) -> None
         w.status()
     assert e.value.code == "EMP204" and str(other) in e.value.message
     assert other.read_bytes() == before
+    (ws / "empathic.sqlite").unlink()
+    victim = tmp_path / "notes.txt"
+    victim.write_text("the user's own file")
+    (ws / "empathic.sqlite-wal").symlink_to(victim)  # SQLite would write its log into it
+    with pytest.raises(WorkspaceLinkError, match=r"empathic\.sqlite-wal"), Workspace(ws) as w:
+        w.status()
+    assert victim.read_text() == "the user's own file"

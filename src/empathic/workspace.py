@@ -89,19 +89,22 @@ class Workspace:
     def _resolve_url(self, url: str) -> str:
         """A relative SQLite path made absolute inside the folder; one that leaves it through a link is refused.
 
-        A received folder can ship ``empathic.sqlite`` as a link to another database (another brand's, say):
-        a path that lies inside the folder by name but not once its links are followed raises EMP204.
+        A received folder can ship ``empathic.sqlite`` (or its ``-wal`` file, which SQLite writes to) as a link
+        to a file elsewhere: a path that lies inside the folder by name but not once its links are followed
+        raises EMP204.
         """
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
             path = self.path / url[len(prefix) :]
-            named_inside = Path(os.path.normpath(path)).is_relative_to(self.path)
-            if named_inside and not path.resolve().is_relative_to(self.path):
-                raise WorkspaceLinkError(
-                    f"The database {shown(path)} is a link to {shown(path.resolve())}, outside the workspace.",
-                    hint="Remove the link, or give that database's absolute path as store.url in your own "
-                    "~/.config/empathic/config.toml or EMPATHIC_STORE_URL.",
-                )
+            if Path(os.path.normpath(path)).is_relative_to(self.path):
+                for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                    if not file.resolve().is_relative_to(self.path):
+                        raise WorkspaceLinkError(
+                            f"The database file {shown(file)} is a link to {shown(file.resolve())}, outside the "
+                            "workspace.",
+                            hint="Remove the link, or give that database's absolute path as store.url in your own "
+                            "~/.config/empathic/config.toml or EMPATHIC_STORE_URL.",
+                        )
             return prefix + str(path)
         return url
 
