@@ -28,8 +28,9 @@ def trust(
 ) -> None:
     """Trust a workspace's settings that reach the network, name a variable or load files from elsewhere.
 
-    Shows exactly what its empathic.toml sets (endpoint, key variable name, model, store, model file) and
-    records it for this folder; any later edit of those values voids the trust.
+    Shows what its empathic.toml sets (endpoint, key variable name, model, store, model file) and records it.
+
+    Any later edit of those values voids the trust.
     """
     if list_all:
         if directory is not None or show or revoke:
