@@ -104,6 +104,7 @@ def test_trust_shows_records_and_an_edit_voids_it(brand, user_config, capsys, mo
 
         code, _, _ = _cli(capsys, "report", "-w", str(brand), "--out", str(tmp_path / "r.html"))
         assert code == 0 and endpoint.requests == [], "trusted or not, the report asks no remote model unasked"
+        assert "The configured backend openai was not used" in (tmp_path / "r.html").read_text(encoding="utf-8")
         code, _, stderr = _cli(capsys, "report", "-w", str(brand), "--out", str(tmp_path / "r.html"), "--llm", "openai")
         assert code == 0 and stderr == ""
         assert endpoint.requests and all(r["model"] == "gpt-big" for r in endpoint.requests)
