@@ -4,10 +4,12 @@ Every error says what happened, what was expected, and how to fix it::
 
     EmpathicError                      EMP000  base; never raised directly
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
+    │   └── TrustError                 EMP110  the user's trust file is unreadable, or nothing to trust
     ├── WorkspaceError                 EMP200
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
     │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
-    │   └── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   ├── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   └── WorkspaceLinkError         EMP204  the workspace's database is a link that leads outside the folder
     ├── StoreError                     EMP300  database problem (migration, integrity)
     ├── IngestError                    EMP400
     │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
@@ -65,6 +67,10 @@ class ConfigError(EmpathicError):
     code = "EMP100"
 
 
+class TrustError(ConfigError):
+    code = "EMP110"
+
+
 class WorkspaceError(EmpathicError):
     code = "EMP200"
 
@@ -79,6 +85,10 @@ class WorkspaceExistsError(WorkspaceError):
 
 class WorkspaceLockedError(WorkspaceError):
     code = "EMP203"
+
+
+class WorkspaceLinkError(WorkspaceError):
+    code = "EMP204"
 
 
 class StoreError(EmpathicError):

@@ -178,11 +178,16 @@ def workspace_status(store: Store, analysers: Sequence[str] = ()) -> WorkspaceSt
 
 
 def build_report(
-    store: Store, out: str | Path, *, settings: Settings | None = None, sections: Sequence[str] | None = None
+    store: Store,
+    out: str | Path,
+    *,
+    settings: Settings | None = None,
+    sections: Sequence[str] | None = None,
+    llm: str | None = None,
 ) -> Path:
-    """Write the self-contained HTML report to ``out`` and return its path."""
+    """Write the self-contained HTML report to ``out`` and return its path (``llm``: see ``render_report``)."""
     settings = settings or Settings()
-    html = render_report(store, settings=settings, sections=sections)
+    html = render_report(store, settings=settings, sections=sections, llm=llm)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

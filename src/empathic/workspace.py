@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from empathic import jobs
-from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings
-from empathic.errors import WorkspaceExistsError, WorkspaceLockedError, WorkspaceNotFoundError
+from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings, shown
+from empathic.errors import WorkspaceExistsError, WorkspaceLinkError, WorkspaceLockedError, WorkspaceNotFoundError
 from empathic.store import Store, open_store
 from empathic.types import (
     AnalysisSummary,
@@ -87,9 +87,25 @@ class Workspace:
         return self._store
 
     def _resolve_url(self, url: str) -> str:
+        """A relative SQLite path made absolute inside the folder; one that leaves it through a link is refused.
+
+        A received folder can ship ``empathic.sqlite`` (or its ``-wal`` file, which SQLite writes to) as a link
+        to a file elsewhere: a path that lies inside the folder by name but not once its links are followed
+        raises EMP204.
+        """
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-            return prefix + str(self.path / url[len(prefix) :])
+            path = self.path / url[len(prefix) :]
+            if Path(os.path.normpath(path)).is_relative_to(self.path):
+                for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+                    if not file.resolve().is_relative_to(self.path):
+                        raise WorkspaceLinkError(
+                            f"The database file {shown(file)} is a link to {shown(file.resolve())}, outside the "
+                            "workspace.",
+                            hint="Remove the link, or give that database's absolute path as store.url in your own "
+                            "~/.config/empathic/config.toml or EMPATHIC_STORE_URL.",
+                        )
+            return prefix + str(path)
         return url
 
     @contextlib.contextmanager
@@ -182,9 +198,9 @@ class Workspace:
         with self.writing():
             return jobs.run_bandit_update(self.store, bandit, segment, arm, reward)
 
-    def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
-        """Write the HTML report."""
-        return jobs.build_report(self.store, out, settings=self.settings, sections=sections)
+    def report(self, out: str | Path, sections: Sequence[str] | None = None, *, llm: str | None = None) -> Path:
+        """Write the HTML report; ``llm`` names the narratives' backend (a remote one is used only if named)."""
+        return jobs.build_report(self.store, out, settings=self.settings, sections=sections, llm=llm)
 
     def status(self) -> WorkspaceStatus:
         return jobs.workspace_status(self.store, self.settings.analyse.analysers)

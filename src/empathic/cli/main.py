@@ -7,6 +7,7 @@ with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,9 @@ from empathic.cli.render import (
     render_quarantine,
     render_status,
 )
+from empathic.cli.trust import register as register_trust
 from empathic.cli.voc import register as register_voc
+from empathic.config import UntrustedSettingWarning
 from empathic.errors import EmpathicError
 from empathic.types import ColumnMapping, DocumentKind
 from empathic.workspace import Workspace
@@ -52,6 +55,7 @@ register_relate(app)
 register_narrate(app)
 register_predict(app)
 register_pretest(app, train_app)
+register_trust(app)
 app.add_typer(train_app, name="train")
 
 
@@ -179,11 +183,19 @@ def analyze(
 def report(
     workspace: WorkspaceOpt = Path("."),
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="Backend of the narratives: extractive, local or openai. Without it, a backend that sends "
+            "text off this machine is never used.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write a self-contained HTML report (charts inline, opens offline)."""
     with Workspace(workspace) as ws:
-        path = ws.report(out)
+        path = ws.report(out, llm=llm)
     emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
 
 
@@ -232,11 +244,25 @@ def backends(
     render_backends({k: registry.entries(k) for k in kinds}, json_out)
 
 
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    """Settings left out of an untrusted workspace: one plain line on stderr (stdout stays clean for --json)."""
+    if issubclass(category, UntrustedSettingWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn Empathic errors into exit code 2."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=args, standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", UntrustedSettingWarning)
+            warnings.showwarning = _show_warning
+            app(args=args, standalone_mode=False)
     except EmpathicError as exc:
         print_error(exc, "--json" in args)
         sys.exit(2)

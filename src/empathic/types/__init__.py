@@ -65,6 +65,7 @@ from empathic.types.relate import (
     RankingInputs,
     TestimonialRanking,
 )
+from empathic.types.trust import TrustRecord, TrustReview
 from empathic.types.voc import (
     DesignIdea,
     DriverEffect,
@@ -123,6 +124,8 @@ __all__ = [
     "SourceQuote",
     "TestimonialRanking",
     "Theme",
+    "TrustRecord",
+    "TrustReview",
     "UpliftEvaluation",
     "UpliftResult",
     "VariantResult",
