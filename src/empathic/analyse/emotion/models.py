@@ -88,15 +88,15 @@ def aggregate_chunks(
         out[:, NEUTRAL] = neutral
         return np.nan_to_num(out)
     if method != "weighted-mean":
-        raise _bad_aggregation(method)
+        raise _bad_aggregation(method, "the 'method' parameter of aggregate_chunks")
     out = np.zeros((n, rows.shape[1]))
     np.add.at(out, owner, rows * chunk_weights(owner, tokens, n)[:, None])
     return out
 
 
-def _bad_aggregation(method: object, owner: str = "aggregate_chunks") -> AnalysisError:
+def _bad_aggregation(method: object, where: str) -> AnalysisError:
     return AnalysisError(
-        f"The 'aggregate' parameter of {owner} must be one of {', '.join(map(repr, AGGREGATIONS))}. Got {method!r}.",
+        f"{where[0].upper()}{where[1:]} must be one of {', '.join(map(repr, AGGREGATIONS))}. Got {method!r}.",
         hint="Use 'weighted-mean' (the default: chunks weighted by their tokens).",
     )
 
@@ -124,7 +124,7 @@ class _OnnxEmotion:
         activation scales span the whole batch and would let neighbours shift a text's scores.
         ``aggregate`` says how a long text's chunks combine (:func:`aggregate_chunks`)."""
         if aggregate not in AGGREGATIONS:
-            raise _bad_aggregation(aggregate, type(self).__name__)
+            raise _bad_aggregation(aggregate, f"the 'aggregate' parameter of {type(self).__name__}")
         self.aggregate = aggregate
         self.path = Path(path) if path else ASSETS / self.asset
         manifest_file = self.path / "manifest.json"
@@ -180,7 +180,7 @@ class _OnnxEmotion:
         return self.predict(texts).probs
 
     def chunk_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per chunk: label probabilities ``[rows, 28]``, the index of its text, its token count.
+        """Per chunk: label probabilities ``[rows, 28]``, the index of its text, its tokens ([CLS], [SEP] included).
 
         Feed them to :func:`aggregate_chunks` to combine one encoding pass in several ways.
         """
