@@ -15,7 +15,6 @@ import pytest
 from empathic.config import Settings
 from empathic.errors import ConfigError
 from empathic.ingest import iter_batches
-from empathic.ingest.bounded import bounded_lines
 from empathic.types import ColumnMapping, DocumentKind, QuarantineReason
 
 M = ColumnMapping(text_col="text", id_col="id")
@@ -89,6 +88,8 @@ def test_max_row_bytes_from_the_environment_bounds_a_workspace_ingest(tmp_path: 
 
 def test_bounded_lines_cut_exactly_at_the_limit() -> None:
     import io
+
+    from empathic.ingest.bounded import bounded_lines
 
     data = b"a" * 9 + b"\n" + b"b" * 10 + b"\n" + b"c" * 11
     out = list(bounded_lines(io.BytesIO(data).readline, 10))
@@ -208,8 +209,8 @@ def test_memory_64_mib_line_in_gz_stays_bounded(tmp_path: Path, fmt: str) -> Non
     head = b"id,text\n1," if fmt == "csv" else b'{"id": 1, "text": "'
     _write_gz_line(path, head, 64 * MiB, b"\n" if fmt == "csv" else b'"}\n')
     r = _peak_growth(path)
-    assert r["reasons"] == {"row_too_large": 1}
     assert r["growth_mib"] < 16, f"peak RSS grew {r['growth_mib']:.1f} MiB for a 64 MiB line"
+    assert r["reasons"] == {"row_too_large": 1}
 
 
 @needs_proc
@@ -221,8 +222,8 @@ def test_memory_20_mb_single_row_csv_stays_bounded(tmp_path: Path) -> None:
             f.write(b"y" * MiB)
         f.write(b'"\n')
     r = _peak_growth(path)
-    assert (r["read"], r["reasons"]) == (1, {"row_too_large": 1})
     assert r["growth_mib"] < 16, f"peak RSS grew {r['growth_mib']:.1f} MiB for a 20 MB row"
+    assert (r["read"], r["reasons"]) == (1, {"row_too_large": 1})
 
 
 @needs_proc
@@ -235,5 +236,5 @@ def test_memory_stray_quote_on_line_2_of_20_mb_stays_bounded(tmp_path: Path) -> 
             f.write(f"{i},{row}\n")
     assert path.stat().st_size > 20_000_000
     r = _peak_growth(path)
-    assert r["read"] == 2001 and r["reasons"] == {"malformed_row": 1}
     assert r["growth_mib"] < 24, f"peak RSS grew {r['growth_mib']:.1f} MiB for a 20 MB file"
+    assert r["read"] == 2001 and r["reasons"] == {"malformed_row": 1}
