@@ -155,6 +155,21 @@ def test_header_longer_than_the_bound_is_a_clear_error(tmp_path: Path) -> None:
         _ingest(path, max_row_bytes=4096, max_text_chars=1000)
 
 
+def test_chunks_are_cut_by_text_size_so_large_rows_cannot_pile_up(tmp_path: Path) -> None:
+    from empathic.ingest import CHUNK_TEXT
+
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("id,text\n")
+        for i in range(30):
+            f.write(f"{i},{'long review ' * 40_000}\n")  # 480 KB: text_too_long, kept whole in quarantine
+    batches = list(iter_batches(path, M, DocumentKind.REVIEW, chunk_size=2000))
+    assert sum(b.read for b in batches) == 30 and len(batches) > 1
+    for b in batches:
+        held = sum(len(q.raw) for q in b.quarantined)
+        assert held < CHUNK_TEXT + 480_001, f"a chunk held {held:,} characters of rows"
+
+
 def test_deeply_nested_json_line_is_malformed_and_later_rows_ingest(workspace, tmp_path: Path) -> None:
     path = tmp_path / "deep.jsonl"
     deep = b'{"id": 1, "text": "x", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
