@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from empathic.config import IngestSettings
 from empathic.errors import InputFileError
 from empathic.ingest.bounded import (
     MAX_JSON_DEPTH,
@@ -45,7 +46,7 @@ from empathic.ingest.bounded import (
 from empathic.types import QuarantineReason, RawRecord
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
-MAX_ROW_BYTES = 1024 * 1024  # default of ingest.max_row_bytes
+MAX_ROW_BYTES = IngestSettings.max_row_bytes  # the default of ingest.max_row_bytes
 _SUFFIXES = {
     ".csv": "csv",
     ".tsv": "tsv",
