@@ -154,3 +154,19 @@ def test_parquet_row_over_the_bound_is_row_too_large(tmp_path: Path) -> None:
     (q,) = [q for b in batches for q in b.quarantined]
     assert q.reason.value == "row_too_large" and q.raw_bytes == b'{"id": "1", "text": "' + b"x" * 235
     assert [d.text for b in batches for d in b.docs] == ["fine"]
+
+
+def test_corrupt_parquet_page_is_a_clear_error_after_the_rows_before_it(tmp_path: Path) -> None:
+    from empathic.errors import InputFileError
+
+    path = tmp_path / "c.parquet"
+    table = pa.table({"id": list(range(20_000)), "text": [f"review {i}" for i in range(20_000)]})
+    pq.write_table(table, path, row_group_size=5_000)
+    data = path.read_bytes()
+    mid = len(data) // 2
+    path.write_bytes(data[:mid] + b"\0" * 2_000 + data[mid + 2_000 :])  # a data page broken, footer intact
+    seen = 0
+    with pytest.raises(InputFileError, match="could not be read to the end") as e:
+        for batch in iter_batches(path, M, DocumentKind.REVIEW, chunk_size=1_000):
+            seen += batch.read
+    assert seen >= 5_000 and "re-ingest a complete copy" in (e.value.hint or "")

@@ -50,7 +50,7 @@ def read_parquet(path: Path, batch_size: int, max_row_bytes: int) -> Iterator[Ra
     except Exception as exc:  # pyarrow raises several types for a broken file
         raise InputFileError(f"{path.name} is not a readable Parquet file: {exc}.") from exc
     number = 0
-    for batch in pf.iter_batches(batch_size=batch_size):
+    for batch in _batches(pf, batch_size, path):
         names = [str(n) for n in batch.schema.names]
         columns = [column_text(col) for col in batch.columns]
         for values in zip(*columns, strict=True):
@@ -63,6 +63,16 @@ def read_parquet(path: Path, batch_size: int, max_row_bytes: int) -> Iterator[Ra
             yield RawRecord(line=number, fields=fields, raw=raw)
 
 
+def _batches(pf: pq.ParquetFile, batch_size: int, path: Path) -> Iterator[pa.RecordBatch]:
+    try:
+        yield from pf.iter_batches(batch_size=batch_size)
+    except (OSError, pa.ArrowException) as exc:  # a corrupt page or a truncated file
+        raise InputFileError(
+            f"{path.name} could not be read to the end: {exc}.",
+            hint="The rows before this point were kept; re-ingest a complete copy of the file to add the rest.",
+        ) from exc
+
+
 def column_text(arr: pa.Array) -> list[str | None]:
     """One column as text values (None for null), by the rules in the module docstring."""
     arr = _plain(arr)
@@ -70,7 +80,8 @@ def column_text(arr: pa.Array) -> list[str | None]:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return arr.to_pylist()
     if pa.types.is_nested(kind):
-        return [None if v is None else json.dumps(v, ensure_ascii=False) for v in _pylist(arr)]
+        # default=str: a safety net for a type Parquet may add later; every type it has now is converted above
+        return [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in _pylist(arr)]
     return [_scalar_text(v) for v in arr.to_pylist()]
 
 
