@@ -253,3 +253,14 @@ def test_memory_stray_quote_on_line_2_of_20_mb_stays_bounded(tmp_path: Path) -> 
     r = _peak_growth(path)
     assert r["growth_mib"] < 24, f"peak RSS grew {r['growth_mib']:.1f} MiB for a 20 MB file"
     assert r["read"] == 2001 and r["reasons"] == {"malformed_row": 1}
+
+
+def test_recursion_error_is_caught_even_past_the_depth_check(tmp_path: Path, monkeypatch) -> None:
+    from empathic.ingest import readers
+
+    monkeypatch.setattr(readers, "json_too_deep", lambda text: False)  # the parser itself must not stop the run
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000 + b'\n{"id": 2, "text": "next"}\n')
+    docs, bad = _ingest(path)
+    assert [(q.row_number, q.reason.value) for q in bad] == [(1, "malformed_row")]
+    assert [d.text for d in docs] == ["next"]

@@ -316,9 +316,8 @@ def _read_jsonl(stream: IO[bytes], encoding: str, limit: int) -> Iterator[RawRec
             )
             continue
         try:
-            if json_too_deep(text):
-                raise RecursionError
-            obj = json.loads(text)
+            deep = json_too_deep(text)
+            obj = None if deep else json.loads(text)
         except json.JSONDecodeError as exc:
             yield RawRecord(
                 line=number,
@@ -328,7 +327,9 @@ def _read_jsonl(stream: IO[bytes], encoding: str, limit: int) -> Iterator[RawRec
                 detail=f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})",
             )
             continue
-        except RecursionError:
+        except RecursionError:  # what the depth check lets through still cannot stop the run
+            deep = True
+        if deep:
             yield RawRecord(
                 line=number,
                 fields=None,
