@@ -51,6 +51,9 @@ class IngestSettings:
     chunk_size: int = 2000  # rows per transaction: a crash loses at most the chunk in flight
     max_text_chars: int = 20000  # longer texts are quarantined as text_too_long
     encoding: str = "utf-8"
+    # The memory bound: a line/record longer than this is quarantined as row_too_large (first bytes,
+    # length, sha256) without ever being held whole. At least 4 * max_text_chars (4 UTF-8 bytes a character).
+    max_row_bytes: int = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ _RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("store", "backend"): {"choices": ("sqlite", "memory")},
     ("ingest", "chunk_size"): {"min": 1, "max": 1_000_000},
     ("ingest", "max_text_chars"): {"min": 1},
+    ("ingest", "max_row_bytes"): {"min": 1024, "max": 1024**3},
     ("analyse", "batch_size"): {"min": 1, "max": 100_000},
     ("analyse", "threads"): {"min": 0, "max": 256},
     ("report", "top_quotes"): {"min": 1, "max": 100},
@@ -122,7 +126,9 @@ class Settings:
                 raise ConfigError(f"[{name}] in {origin} must be a table, got {values!r}.")
             default = known[name].default_factory()  # type: ignore[misc]
             sections[name] = _section(name, default, values, origin)
-        return replace(cls(), **sections)
+        settings = replace(cls(), **sections)
+        _check_ingest(settings.ingest, origin)
+        return settings
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -175,6 +181,17 @@ def _coerce(section: str, key: str, value: Any, default: Any, origin: str) -> An
             f"The setting '{name}' in {origin} must be one of {', '.join(rule['choices'])}. Got {value!r}."
         )
     return value
+
+
+def _check_ingest(ingest: IngestSettings, origin: str) -> None:
+    """A text within ``max_text_chars`` must fit in a row within ``max_row_bytes``."""
+    need = 4 * ingest.max_text_chars
+    if ingest.max_row_bytes < need:
+        raise ConfigError(
+            f"The setting 'ingest.max_row_bytes' in {origin} must be >= 4 * ingest.max_text_chars = {need:,}. "
+            f"Got {ingest.max_row_bytes:,}.",
+            hint=f"Set ingest.max_row_bytes to {need} or more, or lower ingest.max_text_chars.",
+        )
 
 
 def _section(name: str, default: Any, values: Mapping[str, Any], origin: str) -> Any:
@@ -466,6 +483,8 @@ backend = "sqlite"
 chunk_size = 2000        # rows per transaction
 max_text_chars = 20000   # longer texts are quarantined as text_too_long
 encoding = "utf-8"       # undecodable bytes are quarantined as invalid_encoding, never dropped
+max_row_bytes = 1048576  # memory bound: a longer line/record is quarantined as row_too_large (first bytes,
+                         # length, sha256), never held whole; at least 4 * max_text_chars
 
 [analyse]
 analysers = ["vader", "emotion", "embedding"]  # see `empathic backends` for the available names

@@ -84,6 +84,7 @@ def run_ingest(
         quoting=quoting,
         chunk_size=settings.ingest.chunk_size,
         max_text_chars=settings.ingest.max_text_chars,
+        max_row_bytes=settings.ingest.max_row_bytes,
     ):
         result = store.write_batch(batch.docs, batch.quarantined, file=Path(path).name)
         read += batch.read
