@@ -256,6 +256,7 @@ TRUST_POLICY: dict[str, Sensitive | None] = {
     "ingest.chunk_size": None,
     "ingest.max_text_chars": None,
     "ingest.encoding": None,
+    "ingest.max_row_bytes": None,  # memory per row, capped at 1 GiB by its rule
     "analyse.analysers": None,  # names of installed backends, chosen by the user's install
     "analyse.batch_size": None,
     "analyse.emotion_model": None,
