@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import hashlib
 import json
 import random
@@ -36,6 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CLOTHING = ROOT / "tests/fixtures/needs_sentences.tsv"
 TWCS = ROOT / "tests/fixtures/needs_twcs.tsv"
 TWCS_CSV = Path("twitter_customer_support/twcs_first5000.csv")
+CLOTHING_CSV = Path("womens_clothing_reviews/womens_clothing_ecommerce_reviews.csv.gz")
+TWCS_DEV = ROOT / "tests/fixtures/needs_twcs_dev.tsv"
+CLOTHING_DEV = ROOT / "tests/fixtures/needs_sentences_dev.tsv"
+DEV_SEED = 7
 SEED = 2026
 _CONTENT = re.compile(r"(?:@\w+|https?://\S+)")
 
@@ -73,15 +78,28 @@ def twcs_sentences(shared: Path, *, test: bool) -> dict[tuple[int, int], str]:
     return out
 
 
-def draw_twcs(shared: Path, n: int = 300, seed: int = SEED) -> list[tuple[int, int, str]]:
-    """The TEST draw: ``random.Random(seed).sample`` of the TEST pool in file order, kept in the order drawn."""
-    pool = [(*key, s) for key, s in twcs_sentences(shared, test=True).items()]
+def draw_twcs(shared: Path, n: int = 300, seed: int = SEED, *, test: bool = True) -> list[tuple[int, int, str]]:
+    """``random.Random(seed).sample`` of the TEST (or DEV) pool in file order, kept in the order drawn."""
+    pool = [(*key, s) for key, s in twcs_sentences(shared, test=test).items()]
     return random.Random(seed).sample(pool, n)
 
 
-def read_twcs(shared: Path, path: Path = TWCS) -> tuple[list[str], list[str]]:
-    """(sentences, labels) of the twcs fixture, the text resolved from the shared data and checked by digest."""
-    text = twcs_sentences(shared, test=True)
+def clothing_sentences(shared: Path, *, test: bool) -> list[str]:
+    """Review sentences of the TEST (index divisible by 5) or DEV reviews, in file order, as the fixture was drawn."""
+    with gzip.open(shared / CLOTHING_CSV, "rt", encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        header = next(rows)
+        col = header.index("Review Text")
+        out = []
+        for row in rows:
+            if (int(row[0]) % 5 == 0) is test and row[col].strip():
+                out.extend(" ".join(s.split()) for s in split_sentences(row[col]) if "\t" not in s)
+    return out
+
+
+def read_twcs(shared: Path, path: Path = TWCS, *, test: bool = True) -> tuple[list[str], list[str]]:
+    """(sentences, labels) of a twcs fixture, the text resolved from the shared data and checked by digest."""
+    text = twcs_sentences(shared, test=test)
     sentences, labels = [], []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         tweet_id, index, sha, label = line.split("\t")
@@ -112,11 +130,11 @@ def bootstrap_any_need(sentences: list[str], labels: list[str], n_boot: int, see
     }
 
 
-def run(shared: Path, n_boot: int) -> dict[str, dict]:
+def run(shared: Path, n_boot: int, *, dev: bool = False) -> dict[str, dict]:
     """Evaluation per domain: :func:`~empathic.analyse.needs.evaluate` plus bootstrap CIs for any-need."""
-    sets = {"clothing": read_fixture(CLOTHING)}
+    sets = {"clothing": read_fixture(CLOTHING_DEV if dev else CLOTHING)}
     if (shared / TWCS_CSV).is_file():
-        sets["twcs"] = read_twcs(shared)
+        sets["twcs"] = read_twcs(shared, TWCS_DEV if dev else TWCS, test=not dev)
     out = {}
     for name, (sentences, labels) in sets.items():
         result = evaluate(sentences, labels)
@@ -147,13 +165,14 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--boot", type=int, default=2000, help="bootstrap resamples for the CIs")
     ap.add_argument("--draw-twcs", type=int, metavar="N", help="print the twcs TEST draw of N sentences and exit")
+    ap.add_argument("--dev", action="store_true", help="score the DEV samples (rule writing), not the TEST sets")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if args.draw_twcs:
         for tweet_id, index, sentence in draw_twcs(args.shared, args.draw_twcs):
             print(f"{tweet_id}\t{index}\t{digest(sentence)}\t{sentence}")
         return
-    results = run(args.shared, args.boot)
+    results = run(args.shared, args.boot, dev=args.dev)
     if args.json:
         print(json.dumps(results, indent=2))
         return
