@@ -184,15 +184,32 @@ def test_backlog_without_ratings_and_bad_top() -> None:
         build_backlog(needs, {}, top=0)
 
 
-def test_fixture_accuracy_does_not_regress() -> None:
-    """Measured once on the labelled fixture (see tests/fixtures/README.md); 0.05 slack."""
+def test_clothing_test_set_does_not_regress() -> None:
+    """Floors from the frozen clothing TEST set (docs/benchmarks.md): measured minus 0.05, never below the old floors.
+
+    Measured after the domain-general rules: any-need P 0.891 R 0.513, micro P 0.766 R 0.441 (before: 0.929 / 0.469,
+    0.768 / 0.387); the precision floors stay at the old ones.
+    """
     lines = FIXTURE.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "sentence\tlabel" and len(lines) == 301
     sentences, labels = zip(*(line.rsplit("\t", 1) for line in lines[1:]), strict=True)
     result = evaluate(sentences, labels)
     micro, any_need = result["micro"], result["any_need"]
-    assert micro["precision"] >= 0.768 - 0.05 and micro["recall"] >= 0.387 - 0.05
-    assert any_need["precision"] >= 0.929 - 0.05 and any_need["recall"] >= 0.469 - 0.05
+    assert micro["precision"] >= 0.768 - 0.05 and micro["recall"] >= 0.441 - 0.05
+    assert any_need["precision"] >= 0.929 - 0.05 and any_need["recall"] >= 0.513 - 0.05
+
+
+@pytest.mark.shared_data
+def test_support_tweets_test_set(shared_data: Path) -> None:
+    """Floors from the frozen customer-support TEST set (300 tweet sentences; text read from the shared data, checked
+    by digest). Measured: any-need P 0.933 R 0.598, micro P 0.876 R 0.561; the clothing-only rules had R 0.098."""
+    bench = _bench()
+    sentences, labels = bench.read_twcs(shared_data)
+    assert len(sentences) == 300
+    result = evaluate(sentences, labels)
+    micro, any_need = result["micro"], result["any_need"]
+    assert any_need["precision"] >= 0.933 - 0.05 and any_need["recall"] >= 0.598 - 0.05
+    assert micro["precision"] >= 0.876 - 0.05 and micro["recall"] >= 0.561 - 0.05
 
 
 def test_head_word_fallback_skips_stop_words_before_singularising() -> None:

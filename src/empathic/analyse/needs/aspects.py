@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from empathic.analyse.needs.cues import PRIORITY, _fired, _normalise, _vader
+from empathic.analyse.needs.cues import PRIORITY, RULES, _fired, _normalise, _vader
 from empathic.types import DesignIdea, NeedSentence
 
 __all__ = ["build_backlog", "idea_for", "mine_aspects"]
@@ -63,6 +63,7 @@ _STOP = _words(
 )
 _TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _NOISE = re.compile(r"@\w+|#\w+|https?://\S+|\$?\d[\d.,:/%$£€]*\w*")
+_RULE = {r.name: r for r in RULES}
 _DETERMINER = _words("the a an my your our their this that his her its some any no")
 _PREDICATIVE = _words("is was are were be been being am very so too really quite more less most pretty super extremely")
 
@@ -87,7 +88,7 @@ def _verb_like(word: str) -> bool:
     return len(word) > 4 and (word.endswith("ing") or (word.endswith("ed") and not word.endswith("eed")))
 
 
-def _not_nouns(texts: Iterable[str]) -> set[str]:
+def _not_nouns(token_lists: Iterable[list[str]]) -> set[str]:
     """Words the corpus uses more like adjectives or verbs than nouns: a part-of-speech guess from the data.
 
     A noun follows a determiner ("the speed", "my booking", "the write speed"); an adjective follows a copula or an
@@ -98,8 +99,7 @@ def _not_nouns(texts: Iterable[str]) -> set[str]:
     det: Counter[str] = Counter()
     adj: Counter[str] = Counter()
     words = set()
-    for text in texts:
-        toks = [w for w, _ in _tokens(text)]
+    for toks in token_lists:
         words.update(toks)
         for i, word in enumerate(toks):
             if (i and toks[i - 1] in _DETERMINER) or (
@@ -117,11 +117,18 @@ def _is_candidate(word: str, not_nouns: set[str]) -> bool:
     return word not in not_nouns
 
 
-def _candidates(sentence: str, not_nouns: set[str]) -> list[tuple[str, str | None, bool]]:
-    """(lemma, two-word phrase ending or starting there or None, inside the cue) per candidate word, in order."""
+def _cue_spans(sentence: str, cue: str | None) -> list[tuple[int, int]]:
     low = _normalise(sentence)
-    cue_spans = [m.span() for _, m in _fired(low)]
-    toks = _tokens(sentence)
+    if cue is None:
+        return [m.span() for _, m in _fired(low)]
+    rule = _RULE.get(cue)  # the cue that fired is enough; "question" and "negative_evaluation" have no span
+    return [m.span() for m in rule.pattern.finditer(low)] if rule else []
+
+
+def _candidates(
+    toks: list[tuple[str, int]], cue_spans: list[tuple[int, int]], not_nouns: set[str]
+) -> list[tuple[str, str | None, bool]]:
+    """(lemma, two-word phrase ending or starting there or None, inside the cue) per candidate word, in order."""
     keep = [_is_candidate(w, not_nouns) for w, _ in toks]
     out = []
     for i, (word, start) in enumerate(toks):
@@ -137,24 +144,32 @@ def _candidates(sentence: str, not_nouns: set[str]) -> list[tuple[str, str | Non
     return out
 
 
-def mine_aspects(sentences: Sequence[str], background: Sequence[str] = ()) -> list[str | None]:
+def mine_aspects(
+    sentences: Sequence[str], background: Sequence[str] = (), *, cues: Sequence[str] | None = None
+) -> list[str | None]:
     """The aspect each sentence is about (None when it names nothing), mined from the sentences themselves.
 
     ``background`` holds the corpus's other sentences (or whole texts): words frequent there rank lower (c-TF-IDF).
+    ``cues`` names each sentence's cue (:attr:`NeedSentence.cue`), which spares matching every rule again.
 
     >>> mine_aspects(["Battery life is awful.", "The battery died.", "Love the screen."], ["The screen is sharp."])
     ['battery', 'battery', 'screen']
     """
-    not_nouns = _not_nouns([*sentences, *background])
-    cands = [_candidates(s, not_nouns) for s in sentences]
+    if cues is not None and len(cues) != len(sentences):
+        raise ValueError(f"cues ({len(cues)}) and sentences ({len(sentences)}) must have the same length")
+    toks = [_tokens(s) for s in sentences]
+    bg_toks = [[w for w, _ in _tokens(text)] for text in background]
+    not_nouns = _not_nouns([*([w for w, _ in ts] for ts in toks), *bg_toks])
+    cands = [
+        _candidates(ts, _cue_spans(s, None if cues is None else cues[i]), not_nouns)
+        for i, (s, ts) in enumerate(zip(sentences, toks, strict=True))
+    ]
     tf = Counter(lem for cs in cands for lem in {c[0] for c in cs})
-    bg = Counter()
-    bg_words = 0
-    for text in background:
-        lems = [_lemma(w) for w, _ in _tokens(text)]
-        bg_words += len(lems)
-        bg.update(set(lems))
-    need_words = sum(len(_tokens(s)) for s in sentences)
+    bg: Counter[str] = Counter()
+    for words in bg_toks:
+        bg.update({_lemma(w) for w in words})
+    bg_words = sum(map(len, bg_toks))
+    need_words = sum(map(len, toks))
     avg = (need_words + bg_words) / (2 if background else 1)
     score = {t: n * math.log(1.0 + avg / (n + bg[t])) for t, n in tf.items()}
     picked: list[str | None] = []
@@ -167,10 +182,10 @@ def mine_aspects(sentences: Sequence[str], background: Sequence[str] = ()) -> li
     # name each lemma by its most frequent surface form, or by its most frequent phrase when most of the group has it
     forms: dict[str, Counter[str]] = {}
     phrases: dict[str, Counter[str]] = {}
-    for s, cs, lem in zip(sentences, cands, picked, strict=True):
+    for ts, cs, lem in zip(toks, cands, picked, strict=True):
         if lem is None:
             continue
-        for word, _ in _tokens(s):
+        for word, _ in ts:
             if _lemma(word) == lem:
                 forms.setdefault(lem, Counter())[word] += 1
                 break
@@ -226,7 +241,7 @@ def build_backlog(
         raise ValueError(f"The 'top' parameter of build_backlog must be an int >= 1. Got {top!r}.")
     ratings = [r for _, r, _ in docs.values() if r is not None]
     overall = float(np.mean(ratings)) if ratings else None
-    aspects = mine_aspects([n.sentence for n in needs], background)
+    aspects = mine_aspects([n.sentence for n in needs], background, cues=[n.cue for n in needs])
     groups: dict[str, list[NeedSentence]] = {}
     for need, aspect in zip(needs, aspects, strict=True):
         groups.setdefault(idea_for(need, aspect), []).append(need)

@@ -50,7 +50,9 @@ NEGATIVE_EVALUATION = -0.5
 class Rule:
     """One cue: a regex over the lower-cased sentence, the kind it signals and its weight in (0, 1).
 
-    ``negatable`` is False when the pattern already contains its negation ("doesn't work").
+    ``negatable`` is False when the pattern already contains its negation ("doesn't work"); ``gate`` lists strings
+    of which the sentence must hold one for the pattern to be tried at all (speed only: the pattern cannot match
+    without one).
     """
 
     name: str
@@ -58,10 +60,13 @@ class Rule:
     pattern: re.Pattern[str]
     weight: float
     negatable: bool = True
+    gate: tuple[str, ...] = ()
 
 
-def _r(name: str, kind: NeedKind, pattern: str, weight: float, *, negatable: bool = True) -> Rule:
-    return Rule(name, kind, re.compile(pattern), weight, negatable)
+def _r(
+    name: str, kind: NeedKind, pattern: str, weight: float, *, negatable: bool = True, gate: tuple[str, ...] = ()
+) -> Rule:
+    return Rule(name, kind, re.compile(pattern), weight, negatable, gate)
 
 
 _ADV = r"(?:(?:very|really|a little|a little bit|a bit|a tad|slightly|quite|way|super|much|kind of|pretty|so|far)\s+)?"
@@ -109,10 +114,11 @@ RULES: tuple[Rule, ...] = (
        0.8),
     # -- suggestion: advice to the company or to other customers
     _r("please_make", S, r"\b(?:please|pls|plz)\s+(?:\w+\s+)?(?:make|add|bring|offer|consider|restock|carry|produce|"
-                         r"sell|stock|come\s+out|go\s+back|use|give|start|stop|allow|let\s+(?:us|people))\b", 0.85),
+                         r"sell|stock|come\s+out|go\s+back|use|give|start|stop|allow|let\s+(?:us|people))\b", 0.85,
+       gate=('please', 'pls', 'plz')),
     _r("should_make", S, r"\b(?:they|you|y'?all|retailer|designers?|brand|company|manufacturer|it|this|\w+)\s+should\s+"
                          r"(?:\w+\s+){0,2}(?:make|have|come|offer|add|bring|consider|carry|be|use|start|stop|allow|"
-                         r"give|get|hire|train|include|qualify)\b", 0.7),
+                         r"give|get|hire|train|include|qualify)\b", 0.7, gate=('should',)),
     _r("you_need_to", S, r"\b(?:you|y'?all|you\s+guys|they)\s+(?:really\s+)?need\s+to\s+(?:start|stop|get|make|"
                          r"add|hire|train|fix|update|offer|bring)\b", 0.75),
     _r("maybe_do", S, r"^(?:\W*\w+\W+)?maybe\s+(?:a|an|add|don'?t|do|try|you|they|offer|make)\b", 0.6),
@@ -126,32 +132,36 @@ RULES: tuple[Rule, ...] = (
     # sizing advice: generic words of size, not a product lexicon ("runs small" fits shoes, gloves, rings...)
     _r("size_up", S, rf"\b(?:size[ds]?|sizing)\s+(?:\w+\s+)?(?:up|down)\b|\b(?:go|went|going|order(?:ed)?|get|got|"
                      rf"buy|bought|take|took)\s+{_SIZE}\s+(?:up|down|smaller|larger|bigger|lower|higher)\b|"
-                     rf"\b(?:up|down)\s+{_SIZE}\b", 0.85),
+                     rf"\b(?:up|down)\s+{_SIZE}\b", 0.85, gate=('size', 'up', 'down')),
     _r("runs_small", S, rf"\b(?:runs?|running|ran)\s+{_ADV}(?:small|large|big|tight|narrow|snug|short|long|wide|"
-                        rf"generous(?:ly)?)\b|\bfits?\s+{_ADV}(?:small|large|big|snug|tight|generous(?:ly)?)\b", 0.85),
+                        rf"generous(?:ly)?)\b|\bfits?\s+{_ADV}(?:small|large|big|snug|tight|generous(?:ly)?)\b", 0.85,
+       gate=('run', 'ran', 'fit')),
     # -- need: a requirement or a request
     _r("i_need", N, r"\b(?:i|we)(?:'ll|'d|'re|'m)?\s+(?:\w+\s+){0,2}need(?:ed)?\b"
                     r"(?!\s+to\s+(?:return|exchange|send\s+it\s+back))|"
-                    r"^\W*need\s+(?!to\s+return)", 0.85),
-    _r("needs_a", N, r"\bneed(?:s|ed)?\s+(?:a|an|more|less|to\s+be|some|another|extra|help|your)\b", 0.75),
+                    r"^\W*need\s+(?!to\s+return)", 0.85, gate=('need',)),
+    _r("needs_a", N, r"\bneed(?:s|ed)?\s+(?:a|an|more|less|to\s+be|some|another|extra|help|your)\b", 0.75,
+       gate=('need',)),
     _r("i_want", N, r"(?<!thing\s)(?<!what\s)(?<!as\s)\b(?:i|we)\s+(?:\w+\s+)?"
                     r"(?:want|would\s+like|'d\s+like|wanted\s+to\s+know)\b(?!\s+to\s+(?:say|"
                     r"thank|share|love|like|let|give\s+a\s+shout))|^\W*(?:@\w+\b\W*)*(?:wanted|want|would\s+like)\s+to\s+(?:know|"
-                    r"check|ask|confirm|change|cancel)\b", 0.8),
+                    r"check|ask|confirm|change|cancel)\b", 0.8, gate=('want', 'like')),
     _r("request", N, r"\b(?:can|could|would|will|please)\s+(?:you|u|someone|somebody|anyone|y'?all)\s+(?:\w+\s+)?"
                      r"(?:help|assist|check|fix|refund|send|tell|explain|look|confirm|update|reply|respond|advise|"
                      r"let|give|change|cancel|sort|share|contact|call|dm|reset|resolve|process|credit|get|make|please)"
                      r"\b|\b(?:please|pls|plz)\s+(?:\w+\s+)?(?:help|check|fix|advise|refund|respond|reply|look|"
-                     r"confirm|assist|update|cancel|sort|resolve|send|dm|call|contact|let|tell|explain|keep)\b", 0.85),
+                     r"confirm|assist|update|cancel|sort|resolve|send|dm|call|contact|let|tell|explain|keep)\b", 0.85,
+       gate=('can', 'could', 'would', 'will', 'please', 'pls', 'plz')),
     _r("help", N, r"^\W*(?:@\w+\b\W*)*(?:help|sos)\b|(?<![@\w])(?<!the\s)(?<!your\s)(?<!for\s)help\W*(?:@\w+\b\W*)*$|"
                   r"\b(?:need|want|get)\s+(?:some\s+)?help\b"
-                  r"|\bhelp\s+me\b", 0.8),
+                  r"|\bhelp\s+me\b", 0.8, gate=('help', 'sos')),
     _r("refund_me", N, r"\b(?:refund|reimburse|compensate|credit)\s+(?:me|my|us|our)\b|\bmy\s+money\s+back\b", 0.8),
     _r("how_do_i", N, r"(?<!knows\s)\b(?:how|where|what)\s+(?:do|can|should|would|could|to)\s+(?:i|we|you)?\b|"
                       r"\b(?:can|could|do|"
                       r"should|will|would|may|am)\s+(?:i|we)\s+(?:still\s+|also\s+|able\s+to\s+)?[^?.!]*\?|"
                       r"(?<!knows\s)\bhow\s+(?:to|do\s+i|can\s+i|does\s+one)\b|\b(?:is|are)\s+(?:it|there)\s+(?:possible|a\s+way|any\s+way)\b|"
-                      r"^\W*(?:any\s+(?:way|ideas?|help|update|news)|what\s+can\s+be\s+done)\b", 0.7),
+                      r"^\W*(?:any\s+(?:way|ideas?|help|update|news)|what\s+can\s+be\s+done)\b", 0.7,
+       gate=('how', 'where', 'what', '?', 'possible', 'way', 'any')),
     _r("looking_for", N, r"\b(?:looking|searching|hunting)\s+for\b|\bstruggl(?:e|ed|ing)\s+to\s+find\b", 0.7),
     _r("missing", N, r"\b(?:is|are|was|were|thing)\s+missing\b|\bmissing\s+(?:is|was)\b", 0.6),
     _r("lacks", N, r"\black(?:s|ed|ing)?\b", 0.55),
@@ -281,6 +291,8 @@ def _negated(tokens: list[str], window: int = 5) -> bool:
 def _fired(low: str) -> list[tuple[Rule, re.Match[str]]]:
     out = []
     for rule in RULES:
+        if rule.gate and not any(g in low for g in rule.gate):
+            continue
         for m in rule.pattern.finditer(low):
             tokens = _before(low, m.start())
             if rule.negatable and _negated(tokens):
