@@ -334,13 +334,16 @@ def negative_clause(sentence: str) -> float:
     >>> negative_clause("Cheap and works great.")  # no word VADER could score negative: not scored at all
     0.0
     """
-    gate = _can_be_negative()
-    words = sentence.lower().replace("’", "'").split()
-    if not any("n't" in w or w in gate or w.strip(string.punctuation) in gate for w in words):
-        return 0.0  # nothing VADER could score negative: skip the (slow) scoring
     clauses = [p for p in _CLAUSE_SPLIT.split(sentence) if len(p.split()) >= 2]
     parts = [sentence, *clauses] if len(clauses) > 1 else [sentence]
-    return min(_vader().polarity_scores(p)["compound"] for p in parts)
+    # VADER is slow: score only the parts holding a word it could score negative (the others cannot be < 0)
+    return min((_vader().polarity_scores(p)["compound"] for p in parts if _could_be_negative(p)), default=0.0)
+
+
+def _could_be_negative(text: str) -> bool:
+    gate = _can_be_negative()
+    words = text.lower().replace("’", "'").split()
+    return any("n't" in w or w in gate or w.strip(string.punctuation) in gate for w in words)
 
 
 def classify_sentence(sentence: str) -> tuple[NeedKind, float, str, int] | None:
