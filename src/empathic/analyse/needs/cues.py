@@ -11,7 +11,8 @@ Each sentence is matched against regex cue families (:data:`RULES`), one family 
 * **pain_point** — a failure or complaint: "doesn't work", "can't log in", "hasn't arrived", "still waiting",
   "broke", "too slow", "not worth", "poor quality", "disappointed", "why is…?".
 
-When no cue fires, a clause-level **negative evaluation** can still make a sentence a weak pain point: its VADER
+When no cue fires, a direct question to the company ("Are they direct flights?", cue ``question``) is a need, and a
+clause-level **negative evaluation** can still make a sentence a weak pain point: its VADER
 compound score (Hutto & Gilbert 2014, a general-English sentiment lexicon) at or below
 :data:`NEGATIVE_EVALUATION` (cue ``negative_evaluation``). A product word is never a complaint by itself: "cheap"
 is praise of a price ("cheap and works great"); "feels cheap", "cheaply made" and "cheap plastic" are complaints.
@@ -34,6 +35,7 @@ import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -309,7 +311,7 @@ def _normalise(sentence: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _vader():  # type: ignore[no-untyped-def]
+def _vader() -> Any:  # vaderSentiment's SentimentIntensityAnalyzer, built once (it reads its lexicon)
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
