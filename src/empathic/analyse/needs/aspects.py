@@ -26,14 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from empathic.analyse.needs.cues import PRIORITY, RULES, _fired, _normalise, _vader
+from empathic.analyse.needs.cues import PRIORITY, RULES, _fired, _normalise, _vader, _words
 from empathic.types import DesignIdea, NeedSentence
 
 __all__ = ["build_backlog", "idea_for", "mine_aspects"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # function words, general verbs, time and quantity words: never the thing a customer talks about
@@ -44,7 +40,7 @@ _STOP = _words(
     "could should will can do does did done some any one all there here than then which what when where who whom "
     "whose why how had get got gets getting make makes made add added come came comes bit little lot lots way quite "
     "still even not no nor yes yeah ok okay only own same other another each every both either neither such "
-    "via per via etc i'm i've i'd i'll you're you've you'll we're we've they're it'll that's there's what's "
+    "via per etc i'm i've i'd i'll you're you've you'll we're we've they're it'll that's there's what's "
     "don't doesn't didn't can't won't isn't wasn't aren't haven't hasn't couldn't wouldn't shouldn't "
     "need needs needed want wants wanted wish wished like liked love loved hope hoped please pls plz help thanks "
     "thank thx know knew think thought say said says tell told ask asked try tried trying use used using go goes "
@@ -112,7 +108,9 @@ def _not_nouns(token_lists: Iterable[list[str]]) -> set[str]:
 
 
 def _is_candidate(word: str, not_nouns: set[str]) -> bool:
-    if len(word) < 3 or word in _STOP or word.endswith(("ly", "n't")) or _vader().lexicon.get(word, 0.0):
+    if len(word) < 3 or word in _STOP or _lemma(word) in _STOP or word.endswith(("ly", "n't")):
+        return False
+    if _vader().lexicon.get(word, 0.0):
         return False
     return word not in not_nouns
 
