@@ -217,3 +217,27 @@ def test_head_word_fallback_skips_stop_words_before_singularising() -> None:
 
     need = NeedSentence(1, "Returned this.", NeedKind.PAIN_POINT, 0.5, "returned")
     assert not idea_for(need).startswith("thi ")
+
+
+def test_aspect_labels_carry_no_markup_or_control_characters() -> None:
+    """Labels are built from ASCII letters only, so a hostile sentence cannot smuggle HTML or terminal escapes."""
+    hostile = [
+        "The <script>alert(1)</script> checkout is broken.",
+        "\x1b[31mThe checkout\x1b[0m is broken again!",
+        "Ｔｈｅ ｃｈｅｃｋｏｕｔ is broken, please fix it.",
+    ]
+    needs = [n for i, s in enumerate(hostile) for n in detect_needs(i, s)]
+    labels = {i.idea for i in build_backlog(needs, {})}
+    assert labels and all(set(label) <= set("abcdefghijklmnopqrstuvwxyz '-()") for label in labels)
+    assert "checkout" in labels
+
+
+@pytest.mark.shared_data
+def test_twcs_fixture_text_is_checked_by_digest(shared_data: Path, tmp_path: Path) -> None:
+    bench = _bench()
+    rows = (ROOT / "tests" / "fixtures" / "needs_twcs.tsv").read_text(encoding="utf-8").splitlines()
+    tweet_id, index, _, label = rows[1].split("\t")
+    bad = tmp_path / "needs_twcs.tsv"
+    bad.write_text(f"{rows[0]}\n{tweet_id}\t{index}\t00000000\t{label}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not the text that was labelled"):
+        bench.read_twcs(shared_data, bad)
