@@ -3,6 +3,11 @@
 It only delegates — to :mod:`empathic.config`, the store registry and :mod:`empathic.jobs` —
 and holds the workspace's single-writer lock around jobs that write.
 
+A new workspace is private: its folder is 0700 and its files (``empathic.toml``, the database and
+its ``-wal``/``-shm``, the lock) are 0600. Only :meth:`Workspace.init` creates a database. A
+workspace that cannot be written (read-only disk, immutable files, no write permission) opens
+read-only: reads work and no lock file is needed; a command that must write fails with EMP210.
+
 >>> import tempfile
 >>> ws = Workspace.init(tempfile.mkdtemp() + "/brand")
 >>> ws.status().documents
@@ -12,6 +17,7 @@ and holds the workspace's single-writer lock around jobs that write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 from collections.abc import Iterator, Sequence
@@ -20,8 +26,18 @@ from typing import Any
 
 from empathic import jobs
 from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings
-from empathic.errors import WorkspaceExistsError, WorkspaceLockedError, WorkspaceNotFoundError
+from empathic.errors import (
+    DiskFullError,
+    EmpathicError,
+    WorkspaceExistsError,
+    WorkspaceLockedError,
+    WorkspaceNotFoundError,
+    WorkspacePermissionError,
+    WorkspaceReadOnlyError,
+)
+from empathic.fsutil import PRIVATE_FILE, atomic_write, is_disk_full, make_private_dir
 from empathic.store import Store, open_store
+from empathic.store.sqlite import sqlite_file
 from empathic.types import (
     AnalysisSummary,
     BanditRecommendation,
@@ -45,6 +61,30 @@ from empathic.types import (
 )
 
 LOCK_FILE = ".empathic.lock"
+_MAKE_WRITABLE = (
+    "Make it writable (chmod -R u+w FOLDER, or remount the disk read-write), "
+    "or copy the folder somewhere writable and run the command on the copy (cp -r FOLDER COPY)."
+)
+
+
+def os_fault(exc: OSError, path: Path | None = None, doing: str = "use") -> EmpathicError:
+    """The EMP error for an OS error met while ``doing`` something to ``path`` (default: the error's file).
+
+    >>> os_fault(OSError(28, "No space left on device", "/ws/x")).code
+    'EMP312'
+    """
+    path = path or Path(exc.filename or ".")
+    if is_disk_full(exc):
+        return DiskFullError(
+            f"No space left on the disk of {path} while {doing}.",
+            hint="Free space on that disk and run the command again; nothing half-written was kept.",
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return WorkspacePermissionError(
+            f"Cannot {doing} {path}: {exc.strerror}.",
+            hint="Pick a folder you can write to, or fix the permissions (chmod u+rwx).",
+        )
+    return WorkspacePermissionError(f"Cannot {doing} {path}: {exc.strerror or exc}.", hint="Check the disk and path.")
 
 
 class Workspace:
@@ -57,8 +97,16 @@ class Workspace:
                 f"{self.path} is not an Empathic workspace (no {CONFIG_FILE}).",
                 hint=f"Create one with: empathic init {path}",
             )
-        self.settings = settings or load_settings(self.path)
+        try:
+            self.settings = settings or load_settings(self.path)
+        except OSError as exc:
+            raise os_fault(exc, self.path / CONFIG_FILE, "read") from exc
         self._store: Store | None = None
+        self._create = False
+        db = self._database_file()
+        files = [self.path] + ([db] if db is not None and db.exists() else [])
+        self.read_only = not all(os.access(f, os.W_OK) for f in files)
+        """True when the folder or database cannot be written (a read-only disk binds root too)."""
 
     @classmethod
     def init(cls, path: str | Path, *, exist_ok: bool = False) -> Workspace:
@@ -69,10 +117,18 @@ class Workspace:
                 f"{p} is already an Empathic workspace.",
                 hint="Use it as it is, or pick another folder.",
             )
-        p.mkdir(parents=True, exist_ok=True)
-        if not (p / CONFIG_FILE).exists():
-            (p / CONFIG_FILE).write_text(default_toml(), encoding="utf-8")
+        try:
+            make_private_dir(p)
+            if not (p / CONFIG_FILE).exists():
+                atomic_write(p / CONFIG_FILE, default_toml(), mode=PRIVATE_FILE)
+        except OSError as exc:
+            raise os_fault(exc, p, "create the workspace in") from exc
         ws = cls(p)
+        if ws.read_only:
+            raise WorkspaceReadOnlyError(
+                f"{ws.path} is read-only; a workspace cannot be created there.", hint=_MAKE_WRITABLE
+            )
+        ws._create = True
         ws.store  # noqa: B018 - creates and migrates the database
         return ws
 
@@ -82,9 +138,16 @@ class Workspace:
             cfg = self.settings.store
             options: dict[str, Any] = {}
             if cfg.backend == "sqlite":
-                options["url"] = self._resolve_url(cfg.url)
-            self._store = open_store(cfg.backend, **options)
+                options.update(url=self._resolve_url(cfg.url), create=self._create, read_only=self.read_only)
+            try:
+                self._store = open_store(cfg.backend, **options)
+            except OSError as exc:
+                raise os_fault(exc, self.path, "open the database in") from exc
         return self._store
+
+    def _database_file(self) -> Path | None:
+        cfg = self.settings.store
+        return sqlite_file(self._resolve_url(cfg.url)) if cfg.backend == "sqlite" else None
 
     def _resolve_url(self, url: str) -> str:
         prefix = "sqlite:///"
@@ -94,8 +157,16 @@ class Workspace:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Hold the single-writer lock; a second writer fails at once with EMP203."""
-        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        """Hold the single-writer lock; a second writer fails at once with EMP203, a read-only workspace with EMP210."""
+        if self.read_only:
+            raise WorkspaceReadOnlyError(
+                f"The workspace {self.path} is read-only, and this command stores results.",
+                hint=_MAKE_WRITABLE + " Reading commands (status, quarantine, report --out ELSEWHERE) work as it is.",
+            )
+        try:
+            fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+        except OSError as exc:
+            raise os_fault(exc, self.path / LOCK_FILE, "create the lock file") from exc
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -204,4 +275,4 @@ class Workspace:
         self.close()
 
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "os_fault"]

@@ -35,7 +35,7 @@ from empathic.cli.render import (
 from empathic.cli.voc import register as register_voc
 from empathic.errors import EmpathicError
 from empathic.types import ColumnMapping, DocumentKind
-from empathic.workspace import Workspace
+from empathic.workspace import Workspace, os_fault
 
 app = typer.Typer(
     name="empathic",
@@ -76,7 +76,8 @@ def init(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace: a folder with empathic.toml and an SQLite database."""
-    ws = Workspace.init(directory)
+    with Workspace.init(directory) as ws:  # closed: no database handle outlives the command
+        pass
     emit(
         {"workspace": str(ws.path), "config": str(ws.path / "empathic.toml")},
         json_out,
@@ -239,6 +240,9 @@ def main(argv: list[str] | None = None) -> None:
         app(args=args, standalone_mode=False)
     except EmpathicError as exc:
         print_error(exc, "--json" in args)
+        sys.exit(2)
+    except OSError as exc:  # a file fault no layer turned into an EMP error: still no traceback
+        print_error(os_fault(exc), "--json" in args)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

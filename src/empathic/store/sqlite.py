@@ -2,20 +2,38 @@
 
 SQLite runs in WAL mode (readers never block the one writer). The same code is meant to take
 a PostgreSQL URL later; SQL here stays portable Core expressions.
+
+Faults come out as EMP errors: an empty, missing or damaged database file is refused before
+SQLite touches it (never re-created or overwritten), and SQLite's own errors are mapped in one
+``handle_error`` hook (disk full, read-only, corrupt). A read-only database is opened with
+``mode=ro`` (or ``immutable=1`` when no write-ahead log is pending), so a workspace on a
+read-only disk can still be read.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, insert, select
+from sqlalchemy import Engine, Integer, and_, case, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from empathic.errors import StoreError
+from empathic.errors import (
+    DatabaseCorruptError,
+    DatabaseMissingError,
+    DiskFullError,
+    EmpathicError,
+    EmptyDatabaseError,
+    StoreError,
+    WorkspacePermissionError,
+    WorkspaceReadOnlyError,
+)
+from empathic.fsutil import create_private_file
 from empathic.store.experiments_sql import ExperimentSQL
 from empathic.store.records import (
     doc_to_row,
@@ -39,6 +57,8 @@ from empathic.types import (
 )
 
 _IN_CHUNK = 900  # stay well under SQLite's bound-parameter limit
+SQLITE_HEADER = b"SQLite format 3\x00"
+_RESTORE = "Restore the file from a backup, or move it away and create a new workspace with: empathic init FOLDER"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -48,6 +68,98 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _read_only_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL (None for another database, memory or a ``file:`` URI).
+
+    >>> sqlite_file("sqlite:////tmp/ws/empathic.sqlite"), sqlite_file("sqlite:///:memory:")
+    (PosixPath('/tmp/ws/empathic.sqlite'), None)
+    """
+    u = make_url(url)
+    db = u.database
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def check_database_file(path: Path, *, create: bool) -> None:
+    """Refuse a missing (unless ``create``), empty or non-SQLite file before SQLite can touch it.
+
+    A new file is created here with mode 0600; SQLite gives its ``-wal`` and ``-shm`` the same mode.
+    """
+    try:
+        if not path.exists():
+            if not create:
+                raise DatabaseMissingError(
+                    f"The database {path} does not exist.",
+                    hint="Restore it from a backup, or create a new workspace with: empathic init FOLDER",
+                )
+            create_private_file(path)
+            return
+        size = path.stat().st_size
+        if size == 0:
+            if create:
+                return
+            raise EmptyDatabaseError(
+                f"The database {path} is empty (0 bytes): it was truncated or never written, so there is no data.",
+                hint=_RESTORE + ". Empathic never turns an empty file into a fresh workspace by itself.",
+            )
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except PermissionError as exc:
+        raise WorkspacePermissionError(
+            f"Cannot read the database {path}: {exc.strerror}.",
+            hint="Run as a user who may read the workspace, or fix its permissions (chmod u+rw).",
+        ) from exc
+    except OSError as exc:
+        raise StoreError(
+            f"Could not open the database at {path}: {exc.strerror or exc}.",
+            hint="Check the path or URL in empathic.toml: it must name a database file.",
+        ) from exc
+    if head != SQLITE_HEADER:
+        raise DatabaseCorruptError(
+            f"{path} is not an SQLite database (its first bytes are {head[:16]!r}); it is damaged or not ours.",
+            hint=_RESTORE + ". The file was left as it is.",
+        )
+
+
+def sqlite_fault(exc: BaseException, where: str) -> EmpathicError | None:
+    """The EMP error for an sqlite3 error (by its result code), or None to leave it as it is.
+
+    >>> sqlite_fault(sqlite3.OperationalError("database or disk is full"), "db").code
+    'EMP312'
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
+        return DiskFullError(
+            f"No space left while writing to {where} ({text}).",
+            hint=f"Free space on the disk that holds {where}, then run the same command again: nothing was lost, "
+            "the batch being written was rolled back and everything stored before it is intact.",
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return WorkspaceReadOnlyError(
+            f"{where} is read-only ({text}); this command needs to write.",
+            hint="Make the workspace writable (chmod -R u+w, or remount read-write), "
+            "or copy it to a writable folder and run the command there.",
+        )
+    if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB" or "malformed" in text or "not a database" in text:
+        return DatabaseCorruptError(f"The database {where} is damaged ({text}).", hint=_RESTORE + ".")
+    if name.startswith("SQLITE_IOERR") or name == "SQLITE_CANTOPEN":
+        return StoreError(
+            f"SQLite could not read or write {where} ({text}).",
+            hint="Check that the disk is mounted and healthy and that the workspace folder and its files are "
+            "readable and writable by you.",
+        )
+    return None
 
 
 def migrate(engine: Engine) -> None:
@@ -62,6 +174,31 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # immutable=1 reads without the -shm/-wal files SQLite would have to create beside the database
+    # (impossible on a read-only disk); only a pending write-ahead log needs mode=ro to be read.
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro" + ("" if pending else "&immutable=1")
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def check_revision(engine: Engine, where: str) -> None:
+    """A read-only database must already be at the newest schema (it cannot be migrated)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory(str(Path(__file__).parent / "migrations")).get_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current != heads:
+        raise WorkspaceReadOnlyError(
+            f"{where} is read-only and its schema ({', '.join(sorted(current)) or 'none'}) needs an upgrade "
+            f"to {', '.join(sorted(heads))}.",
+            hint="Open it once with write access (or a writable copy) so Empathic can upgrade it.",
+        )
+
+
 class SQLiteStore(ExperimentSQL):
     """Store backed by an SQL database (SQLite by default).
 
@@ -72,19 +209,37 @@ class SQLiteStore(ExperimentSQL):
     0
     """
 
-    def __init__(self, url: str = "sqlite:///empathic.sqlite", *, create: bool = True) -> None:
+    def __init__(self, url: str = "sqlite:///empathic.sqlite", *, create: bool = True, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
+        path = sqlite_file(url)
+        self._where = str(path) if path else url
+        if path is not None:
+            check_database_file(path, create=create and not read_only)
         try:
-            self.engine = create_engine(url, future=True)
+            if read_only and path is not None:
+                self.engine = create_engine("sqlite://", creator=lambda: _connect_read_only(path), future=True)
+                event.listen(self.engine, "connect", _read_only_pragmas)
+            else:
+                self.engine = create_engine(url, future=True)
+                if self.engine.dialect.name == "sqlite":
+                    event.listen(self.engine, "connect", _sqlite_pragmas)
             if self.engine.dialect.name == "sqlite":
-                event.listen(self.engine, "connect", _sqlite_pragmas)
-            if create:
+                event.listen(self.engine, "handle_error", self._on_error)
+            if read_only:
+                check_revision(self.engine, self._where)
+            else:
                 migrate(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"Could not open the database at {url}: {exc.__class__.__name__}: {exc}.",
                 hint="Check the path or URL in empathic.toml and that the folder is writable.",
             ) from exc
+
+    def _on_error(self, ctx: Any) -> None:
+        fault = sqlite_fault(ctx.original_exception, self._where)
+        if fault is not None:
+            raise fault from ctx.original_exception
 
     # -- writes -------------------------------------------------------------------------------
     def write_batch(
