@@ -161,8 +161,12 @@ def test_zero_byte_database_is_an_error_not_a_fresh_workspace(capsys, ws_dir: Pa
 
 def test_missing_database_is_an_error_and_only_init_creates_one(capsys, ws_dir: Path) -> None:
     _db(ws_dir).unlink()
-    assert error_of(capsys, "status", "-w", str(ws_dir))["code"] == "EMP313"
+    err = error_of(capsys, "status", "-w", str(ws_dir))
+    assert err["code"] == "EMP313" and "empathic init" in err["hint"]
     assert not _db(ws_dir).exists()
+    assert run(capsys, "init", str(ws_dir))[0] == 0  # the fix the hint gives: an empty database, same settings
+    code, out, _ = run(capsys, "status", "-w", str(ws_dir), "--json")
+    assert code == 0 and json.loads(out)["documents"] == 0
 
 
 @pytest.mark.parametrize(
@@ -244,6 +248,8 @@ def test_read_only_workspace_can_be_read_and_refuses_writes_with_emp210(capsys, 
         assert code == 0 and json.loads(out)["documents"] == 2
         code, out, _ = run(capsys, "quarantine", "-w", str(ws_dir), "--json")
         assert code == 0 and json.loads(out)["count"] == 1
+        code, out, _ = run(capsys, "mirror", "-w", str(ws_dir), "--json")
+        assert code == 0 and json.loads(out)["status"] == "no_pairs"
         code, out, _ = run(capsys, "report", "-w", str(ws_dir), "--out", str(tmp_path / "elsewhere.html"), "--json")
         assert code == 0 and (tmp_path / "elsewhere.html").stat().st_size > 1000
         err = error_of(capsys, "ingest", str(tmp_path / "r.csv"), "-w", str(ws_dir))

@@ -104,15 +104,15 @@ class Workspace:
         self._store: Store | None = None
         self._create = False
         db = self._database_file()
-        files = [self.path] + ([db] if db is not None and db.exists() else [])
+        files = [] if db is None else [self.path, db.parent] + ([db] if db.exists() else [])
         self.read_only = not all(os.access(f, os.W_OK) for f in files)
-        """True when the folder or database cannot be written (a read-only disk binds root too)."""
+        """True when the SQLite file or its folder cannot be written (a read-only disk binds root too)."""
 
     @classmethod
     def init(cls, path: str | Path, *, exist_ok: bool = False) -> Workspace:
         """Create a workspace folder with a commented ``empathic.toml`` and an empty database."""
         p = Path(path)
-        if (p / CONFIG_FILE).exists() and not exist_ok:
+        if (p / CONFIG_FILE).exists() and not exist_ok and cls._has_database(p):
             raise WorkspaceExistsError(
                 f"{p} is already an Empathic workspace.",
                 hint="Use it as it is, or pick another folder.",
@@ -131,6 +131,15 @@ class Workspace:
         ws._create = True
         ws.store  # noqa: B018 - creates and migrates the database
         return ws
+
+    @staticmethod
+    def _has_database(path: Path) -> bool:
+        """False only for a workspace whose SQLite file is missing: init may then create it."""
+        try:
+            db = Workspace(path)._database_file()
+        except EmpathicError:
+            return True
+        return db is None or db.exists()
 
     @property
     def store(self) -> Store:

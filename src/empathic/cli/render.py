@@ -36,9 +36,9 @@ class SafeConsole(Console):
 
     >>> import io
     >>> c = SafeConsole(file=io.StringIO(), width=40)
-    >>> c.print("[bold]x[/] \x1b]52;c;aGk=\x07")
+    >>> c.print("[bold]x[/] \\x1b]52;c;aGk=\\x07")
     >>> c.file.getvalue()
-    '[bold]x[/] ␛]52;c;aGk=␇\n'
+    '[bold]x[/] ␛]52;c;aGk=␇\\n'
     """
 
     def __init__(self, **kwargs: Any) -> None:

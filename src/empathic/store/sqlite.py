@@ -58,7 +58,9 @@ from empathic.types import (
 
 _IN_CHUNK = 900  # stay well under SQLite's bound-parameter limit
 SQLITE_HEADER = b"SQLite format 3\x00"
-_RESTORE = "Restore the file from a backup, or move it away and create a new workspace with: empathic init FOLDER"
+_RESTORE = (
+    "Restore the file from a backup, or move it aside and create an empty one with: empathic init WORKSPACE-FOLDER"
+)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -100,7 +102,7 @@ def check_database_file(path: Path, *, create: bool) -> None:
             if not create:
                 raise DatabaseMissingError(
                     f"The database {path} does not exist.",
-                    hint="Restore it from a backup, or create a new workspace with: empathic init FOLDER",
+                    hint="Restore it from a backup, or create an empty one with: empathic init WORKSPACE-FOLDER",
                 )
             create_private_file(path)
             return
