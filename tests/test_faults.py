@@ -157,6 +157,9 @@ def test_zero_byte_database_is_an_error_not_a_fresh_workspace(capsys, ws_dir: Pa
     assert err["code"] == "EMP311" and "empty" in err["message"] and "backup" in err["hint"]
     assert _db(ws_dir).stat().st_size == 0  # left as it was, not migrated into an empty workspace
     assert error_of(capsys, "ingest", str(ws_dir.parent / "r.csv"), "-w", str(ws_dir))["code"] == "EMP311"
+    _db(ws_dir).rename(ws_dir.parent / "aside.sqlite")  # the fix: move it aside, then init
+    assert f"empathic init {ws_dir}" in err["hint"] and run(capsys, "init", str(ws_dir))[0] == 0
+    assert json.loads(run(capsys, "status", "-w", str(ws_dir), "--json")[1])["documents"] == 0
 
 
 def test_missing_database_is_an_error_and_only_init_creates_one(capsys, ws_dir: Path) -> None:

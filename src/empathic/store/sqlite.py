@@ -58,9 +58,11 @@ from empathic.types import (
 
 _IN_CHUNK = 900  # stay well under SQLite's bound-parameter limit
 SQLITE_HEADER = b"SQLite format 3\x00"
-_RESTORE = (
-    "Restore the file from a backup, or move it aside and create an empty one with: empathic init WORKSPACE-FOLDER"
-)
+
+
+def _restore(path: Path | str) -> str:
+    folder = Path(path).parent  # the workspace folder in the default layout
+    return f"Restore the file from a backup, or move it aside and create an empty one with: empathic init {folder}"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -102,7 +104,7 @@ def check_database_file(path: Path, *, create: bool) -> None:
             if not create:
                 raise DatabaseMissingError(
                     f"The database {path} does not exist.",
-                    hint="Restore it from a backup, or create an empty one with: empathic init WORKSPACE-FOLDER",
+                    hint=f"Restore it from a backup, or create an empty one with: empathic init {path.parent}",
                 )
             create_private_file(path)
             return
@@ -112,7 +114,7 @@ def check_database_file(path: Path, *, create: bool) -> None:
                 return
             raise EmptyDatabaseError(
                 f"The database {path} is empty (0 bytes): it was truncated or never written, so there is no data.",
-                hint=_RESTORE + ". Empathic never turns an empty file into a fresh workspace by itself.",
+                hint=_restore(path) + ". Empathic never turns an empty file into a fresh workspace by itself.",
             )
         with path.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
@@ -129,7 +131,7 @@ def check_database_file(path: Path, *, create: bool) -> None:
     if head != SQLITE_HEADER:
         raise DatabaseCorruptError(
             f"{path} is not an SQLite database (its first bytes are {head[:16]!r}); it is damaged or not ours.",
-            hint=_RESTORE + ". The file was left as it is.",
+            hint=_restore(path) + ". The file was left as it is.",
         )
 
 
@@ -154,7 +156,7 @@ def sqlite_fault(exc: BaseException, where: str) -> EmpathicError | None:
             "or copy it to a writable folder and run the command there.",
         )
     if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB" or "malformed" in text or "not a database" in text:
-        return DatabaseCorruptError(f"The database {where} is damaged ({text}).", hint=_RESTORE + ".")
+        return DatabaseCorruptError(f"The database {where} is damaged ({text}).", hint=_restore(where) + ".")
     if name.startswith("SQLITE_IOERR") or name == "SQLITE_CANTOPEN":
         return StoreError(
             f"SQLite could not read or write {where} ({text}).",
