@@ -37,7 +37,7 @@ from empathic.errors import (
 )
 from empathic.fsutil import PRIVATE_FILE, atomic_write, is_disk_full, make_private_dir
 from empathic.store import Store, open_store
-from empathic.store.sqlite import sqlite_file
+from empathic.store.sqlite_file import sqlite_file
 from empathic.types import (
     AnalysisSummary,
     BanditRecommendation,
