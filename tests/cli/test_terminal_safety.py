@@ -101,6 +101,7 @@ def test_reading_commands_and_errors_neutralise_hostile_text(capsys, hostile, tm
     out = shown_safely(capsys, "bandit", "recommend", "--bandit", f"b{SHORT}", "--arms", f"x{SHORT},y", "-w", ws)
     assert "<U+202E>" in out
     shown_safely(capsys, "pretest", "rank", PAYLOAD, "plain headline", "--model", "lexicon-ngram")
+    assert "Invalid value" in shown_safely(capsys, "ingest", str(reviews), "-w", ws, "--kind", PAYLOAD, code=2)
 
     # stored byte for byte, and --json gives exactly the stored text back
     with sqlite3.connect(Path(ws) / "empathic.sqlite") as db:

@@ -6,6 +6,7 @@ with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,7 @@ from empathic.cli.render import (
     render_quarantine,
     render_status,
 )
+from empathic.cli.safe import terminal_safe
 from empathic.cli.voc import register as register_voc
 from empathic.errors import EmpathicError
 from empathic.types import ColumnMapping, DocumentKind
@@ -249,10 +251,11 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
-        show = getattr(exc, "show", None)
+        show, text = getattr(exc, "show", None), io.StringIO()
         if callable(show):
-            show()
+            show(file=text)
         else:
-            print(exc, file=sys.stderr)
+            print(exc, file=text)
+        sys.stderr.write(terminal_safe(text.getvalue()))  # it quotes the values given, which may be pasted text
         sys.exit(int(getattr(exc, "exit_code", 2)))
     sys.exit(0)
