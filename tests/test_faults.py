@@ -109,6 +109,13 @@ def test_out_that_is_a_folder_is_an_emp_error_naming_a_file(capsys, ws_dir: Path
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["empathic.sqlite", "empathic.toml"])
+def test_out_never_replaces_a_workspace_file(capsys, ws_dir: Path, name: str) -> None:
+    before = (ws_dir / name).read_bytes()
+    err = error_of(capsys, "report", "-w", str(ws_dir), "--out", str(ws_dir / "sub" / ".." / name))
+    assert err["code"] == "EMP710" and "report.html" in err["hint"] and (ws_dir / name).read_bytes() == before
+
+
 def test_out_in_a_missing_folder_is_created(capsys, ws_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "new" / "sub" / "r.html"
     code, out, _ = run(capsys, "report", "-w", str(ws_dir), "--out", str(target), "--json")

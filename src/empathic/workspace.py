@@ -29,6 +29,7 @@ from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings
 from empathic.errors import (
     DiskFullError,
     EmpathicError,
+    OutputPathError,
     WorkspaceExistsError,
     WorkspaceLockedError,
     WorkspaceNotFoundError,
@@ -263,7 +264,17 @@ class Workspace:
             return jobs.run_bandit_update(self.store, bandit, segment, arm, reward)
 
     def report(self, out: str | Path, sections: Sequence[str] | None = None) -> Path:
-        """Write the HTML report."""
+        """Write the HTML report (atomically; never over one of the workspace's own files)."""
+        own = [self.path / CONFIG_FILE, self.path / LOCK_FILE]
+        db = self._database_file()
+        if db is not None:
+            own += [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+        target = Path(out).resolve()
+        if target in {p.resolve() for p in own}:
+            raise OutputPathError(
+                f"{out} is a file of the workspace {self.path}; the report would replace it.",
+                hint=f"Give another file name, e.g. {self.path / 'report.html'}",
+            )
         return jobs.build_report(self.store, out, settings=self.settings, sections=sections)
 
     def status(self) -> WorkspaceStatus:
