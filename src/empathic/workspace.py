@@ -83,7 +83,7 @@ def os_fault(exc: OSError, path: Path | None = None, doing: str = "use") -> Empa
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return WorkspacePermissionError(
             f"Cannot {doing} {path}: {exc.strerror}.",
-            hint="Pick a folder you can write to, or fix the permissions (chmod u+rwx).",
+            hint="Pick a folder you can write to, fix its permissions (chmod u+rwx), or remount the disk read-write.",
         )
     return WorkspacePermissionError(f"Cannot {doing} {path}: {exc.strerror or exc}.", hint="Check the disk and path.")
 

@@ -79,6 +79,9 @@ def migrate(engine: Engine) -> None:
 class SQLiteStore(ExperimentSQL):
     """Store backed by an SQL database (SQLite by default).
 
+    ``create`` allows a missing (or empty) SQLite file to become a new database; a workspace passes
+    it only from ``empathic init``. ``read_only`` opens the file without writing anything beside it.
+
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
     >>> store = SQLiteStore(url=f"sqlite:///{os.path.join(d, 'e.sqlite')}")
