@@ -30,6 +30,7 @@ _MARKED = [
     *range(0x2060, 0x2065),
     *range(0x2066, 0x206A),
     0xFEFF,
+    *range(0xD800, 0xE000),  # lone surrogates (undecodable bytes kept by surrogateescape) cannot be printed
 ]
 _TERMINAL = str.maketrans(_C0 | {c: f"<U+{c:04X}>" for c in _MARKED})
 _JSON_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in [0x7F, *_MARKED]) + "]")
@@ -40,8 +41,8 @@ def terminal_safe(text: object) -> str:
 
     Tabs and newlines stay; everything else printable is unchanged.
 
-    >>> terminal_safe("a\\r\\tb\\x9b31m\\u200bc\\n")
-    'a␍\\tb<U+009B>31m<U+200B>c\\n'
+    >>> terminal_safe("a\\r\\tb\\x9b31m\\u200bc\\n"), terminal_safe("caf\\udce9")
+    ('a␍\\tb<U+009B>31m<U+200B>c\\n', 'caf<U+DCE9>')
     """
     return str(text).translate(_TERMINAL)
 
