@@ -9,8 +9,14 @@ Every error says what happened, what was expected, and how to fix it::
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
     │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
     │   ├── WorkspaceLockedError       EMP203  another writer holds the workspace
-    │   └── WorkspaceLinkError         EMP204  the workspace's database is a link that leads outside the folder
+    │   ├── WorkspaceLinkError         EMP204  the workspace's database is a link that leads outside the folder
+    │   ├── WorkspaceReadOnlyError     EMP210  the workspace is read-only and the command must write
+    │   └── WorkspacePermissionError   EMP211  a workspace file or folder cannot be created, read or written
     ├── StoreError                     EMP300  database problem (migration, integrity)
+    │   ├── DatabaseCorruptError       EMP310  the database file is not an SQLite database or is damaged
+    │   ├── EmptyDatabaseError         EMP311  the database file is empty (zero bytes)
+    │   ├── DiskFullError              EMP312  no space left while writing (nothing half-written is kept)
+    │   └── DatabaseMissingError       EMP313  the workspace has no database file
     ├── IngestError                    EMP400
     │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
     │   └── ColumnError                EMP402  a named column is not in the file
@@ -20,6 +26,8 @@ Every error says what happened, what was expected, and how to fix it::
     ├── AnalysisError                  EMP600
     │   └── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
     ├── ReportError                    EMP700
+    │   ├── OutputPathError            EMP710  --out is a folder, or its folder cannot be created or written
+    │   └── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
     ├── RelateError                    EMP800  testimonial ranking
     │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
     ├── NarrateError                   EMP900  narratives
@@ -91,8 +99,32 @@ class WorkspaceLinkError(WorkspaceError):
     code = "EMP204"
 
 
+class WorkspaceReadOnlyError(WorkspaceError):
+    code = "EMP210"
+
+
+class WorkspacePermissionError(WorkspaceError):
+    code = "EMP211"
+
+
 class StoreError(EmpathicError):
     code = "EMP300"
+
+
+class DatabaseCorruptError(StoreError):
+    code = "EMP310"
+
+
+class EmptyDatabaseError(StoreError):
+    code = "EMP311"
+
+
+class DiskFullError(StoreError):
+    code = "EMP312"
+
+
+class DatabaseMissingError(StoreError):
+    code = "EMP313"
 
 
 class IngestError(EmpathicError):
@@ -129,6 +161,14 @@ class ModelIntegrityError(AnalysisError):
 
 class ReportError(EmpathicError):
     code = "EMP700"
+
+
+class OutputPathError(ReportError):
+    code = "EMP710"
+
+
+class OutputWriteError(ReportError):
+    code = "EMP711"
 
 
 class RelateError(EmpathicError):

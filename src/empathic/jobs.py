@@ -30,6 +30,7 @@ from empathic.experiment.runner import (
     ingest_experiment,
     list_experiments,
 )
+from empathic.fsutil import check_output, write_output
 from empathic.ingest import default_source, iter_batches
 from empathic.persona_narratives import narrate_for_audience
 from empathic.predict.propensity import propensity_from_store
@@ -186,13 +187,14 @@ def build_report(
     sections: Sequence[str] | None = None,
     llm: str | None = None,
 ) -> Path:
-    """Write the self-contained HTML report to ``out`` and return its path (``llm``: see ``render_report``)."""
+    """Write the self-contained HTML report to ``out`` (atomically: a failure keeps the old file).
+
+    ``llm`` names the narratives' backend (see ``render_report``).
+    """
     settings = settings or Settings()
+    check_output(out)
     html = render_report(store, settings=settings, sections=sections, llm=llm)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    return out
+    return write_output(out, html)
 
 
 run_mirror = mirror_from_store  # the job is the store-backed analysis itself

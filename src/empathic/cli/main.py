@@ -6,6 +6,7 @@ with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}
 
 from __future__ import annotations
 
+import io
 import sys
 import warnings
 from pathlib import Path
@@ -33,12 +34,13 @@ from empathic.cli.render import (
     render_quarantine,
     render_status,
 )
+from empathic.cli.safe import terminal_safe
 from empathic.cli.trust import register as register_trust
 from empathic.cli.voc import register as register_voc
 from empathic.config import UntrustedSettingWarning
 from empathic.errors import EmpathicError
 from empathic.types import ColumnMapping, DocumentKind
-from empathic.workspace import Workspace
+from empathic.workspace import Workspace, os_fault
 
 app = typer.Typer(
     name="empathic",
@@ -80,7 +82,8 @@ def init(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace: a folder with empathic.toml and an SQLite database."""
-    ws = Workspace.init(directory)
+    with Workspace.init(directory) as ws:  # closed: no database handle outlives the command
+        pass
     emit(
         {"workspace": str(ws.path), "config": str(ws.path / "empathic.toml")},
         json_out,
@@ -250,7 +253,7 @@ _default_showwarning = warnings.showwarning
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
     """Settings left out of an untrusted workspace: one plain line on stderr (stdout stays clean for --json)."""
     if issubclass(category, UntrustedSettingWarning):
-        print(f"warning: {message}", file=sys.stderr)
+        print(terminal_safe(f"warning: {message}"), file=sys.stderr)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)
 
@@ -266,15 +269,19 @@ def main(argv: list[str] | None = None) -> None:
     except EmpathicError as exc:
         print_error(exc, "--json" in args)
         sys.exit(2)
+    except OSError as exc:  # a file fault no layer turned into an EMP error: still no traceback
+        print_error(os_fault(exc), "--json" in args)
+        sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
-        show = getattr(exc, "show", None)
+        show, text = getattr(exc, "show", None), io.StringIO()
         if callable(show):
-            show()
+            show(file=text)
         else:
-            print(exc, file=sys.stderr)
+            print(exc, file=text)
+        sys.stderr.write(terminal_safe(text.getvalue()))  # it quotes the values given, which may be pasted text
         sys.exit(int(getattr(exc, "exit_code", 2)))
     sys.exit(0)

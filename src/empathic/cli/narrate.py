@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 from rich.panel import Panel
+from rich.text import Text
 
 from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
+from empathic.cli.safe import terminal_safe
 from empathic.errors import NarrateError
 from empathic.types import Audience, NarrativeFormat
 from empathic.workspace import Workspace
@@ -48,7 +50,8 @@ def narrate(
     sources = "\n".join(f"  doc {q.doc_id}: “{q.text}”" for q in result.quotes)
     flags = [f"{k}: {', '.join(map(str, v))}" for k, v in result.checks.items()
              if k in ("unsupported_numbers", "unsupported_claims") and v]  # fmt: skip
-    out.print(Panel(result.text, title=f"{result.format.value} for {result.persona} ({result.backend})"))
+    title = Text(terminal_safe(f"{result.format.value} for {result.persona} ({result.backend})"))
+    out.print(Panel(result.text, title=title))  # a str title would be read as Rich markup
     out.print(f"Quotes (verbatim, consented):\n{sources}")
     if flags:
         out.print("Flagged for review: " + "; ".join(flags))
