@@ -207,13 +207,21 @@ def _section(name: str, default: Any, values: Mapping[str, Any], origin: str) ->
     return replace(default, **updates)
 
 
+# EMPATHIC_* variables that are not settings: the workspace folder, and the development data folder of the tests.
+NOT_SETTINGS = frozenset({"EMPATHIC_WORKSPACE", "EMPATHIC_SHARED_DATA"})
+
+
 def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, dict[str, str]]:
-    """``EMPATHIC_SECTION_KEY`` variables as a nested mapping (unknown names raise)."""
+    """``EMPATHIC_SECTION_KEY`` variables as a nested mapping (unknown names raise).
+
+    >>> env_overrides({"EMPATHIC_INGEST_CHUNK_SIZE": "5", "EMPATHIC_SHARED_DATA": "/data"})
+    {'ingest': {'chunk_size': '5'}}
+    """
     environ = os.environ if environ is None else environ
     sections = {f.name: {k.name for k in fields(f.default_factory())} for f in fields(Settings)}  # type: ignore[misc]
     out: dict[str, dict[str, str]] = {}
     for var, value in environ.items():
-        if not var.startswith(ENV_PREFIX) or var == "EMPATHIC_WORKSPACE":
+        if not var.startswith(ENV_PREFIX) or var in NOT_SETTINGS:
             continue
         rest = var[len(ENV_PREFIX) :].lower()
         section, _, key = rest.partition("_")
