@@ -115,7 +115,8 @@ class Attribution:
     quoted: bool = False
 
 
-_NAME = r"([A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?(?:\s+[A-ZÀ-Ý](?:[a-zà-ÿ]+|\.))?)"  # Jo, Martin F., Anne-Marie
+# Jo, Martin F., Anne-Marie, Reviewer 13
+_NAME = r"([A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-Za-zà-ÿ]+)?(?:\s+[A-ZÀ-Ý](?:[a-zà-ÿ]+|\.)|\s+\d{1,4}(?!\S*\d))?)"
 _FROM = (
     r"(?:\s+(?:from|in|of|de|du|aus|von)\s+[A-ZÀ-Ý][\w-]+(?:\s+[A-ZÀ-Ý][\w-]+)?"
     r"|,\s+(?:a|an|our|one|une?|ein|eine)\s[^,\n]{1,40},)?"
@@ -160,8 +161,10 @@ def _name(m: re.Match[str]) -> tuple[str, int]:
     return m.group(i), m.start(i)
 
 
-def _is_name(name: str, before: str, exclude: set[str]) -> bool:
+def _is_name(name: str, before: str, exclude: set[str], known: set[str]) -> bool:
     first = name.split()[0].lower()
+    if first in known:  # a customer's own name, even one like "Reviewer 13"
+        return True
     return first not in _NOT_NAMES and first not in exclude and not _DETERMINERS.search(before)
 
 
@@ -169,9 +172,10 @@ def _clean(content: str) -> str:
     return content.strip().strip(",;:—–- ").rstrip(".!?…").strip()
 
 
-def attributions(text: str, *, exclude: Iterable[str] = ()) -> list[Attribution]:
+def attributions(text: str, *, exclude: Iterable[str] = (), known: Iterable[str] = ()) -> list[Attribution]:
     """Every claim ``text`` attributes to a named person, with or without quotation marks. ``exclude`` are
-    names that are not customers (product, brand, audience): ``Ridgeline says no to rain`` is brand copy.
+    names that are not customers (product, brand, audience): ``Ridgeline says no to rain`` is brand copy;
+    ``known`` are the customers' names (always names, even ``Reviewer 13``).
 
     >>> [a.content for a in attributions("As Maria put it, dry all day. Bone dry, says Martin F.")]
     ['dry all day', 'Bone dry']
@@ -179,6 +183,7 @@ def attributions(text: str, *, exclude: Iterable[str] = ()) -> list[Attribution]
     []
     """
     skip = {w.lower() for e in exclude for w in _WORDS.findall(e or "")}
+    names = {n.split()[0].lower() for n in known if n and n.split()}
     found: list[Attribution] = []
     for line in text.splitlines():
         for a, b in sentence_spans(line):
@@ -188,14 +193,16 @@ def attributions(text: str, *, exclude: Iterable[str] = ()) -> list[Attribution]
                 for m in rule.finditer(sentence):
                     name, at = _name(m)
                     words = name.split()
-                    if len(words) == 2 and words[0].lower() in _NOT_NAMES:  # "As Maria", "When Jo": the name is Maria
+                    if len(words) == 2 and words[0].lower() in _NOT_NAMES - names:  # "As Maria": the name is Maria
+                        if not words[1][:1].isupper():
+                            continue
                         name, at = words[1], at + name.index(words[1], len(words[0]))
-                    if _is_name(name, sentence[:at] if rule is _SUBJECT else "", skip):
+                    if _is_name(name, sentence[:at] if rule is _SUBJECT else "", skip, names):
                         hits.append((name, sentence[m.end() :]))
             for rule in (_TRAILING, _DASHED):
                 for m in rule.finditer(sentence):
                     name, _ = _name(m)
-                    if _is_name(name, "", skip):
+                    if _is_name(name, "", skip, names):
                         hits.append((name, sentence[: m.start()]))
             for name, content in dict.fromkeys((n, _clean(c)) for n, c in hits):
                 if content:

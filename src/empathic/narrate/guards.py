@@ -348,7 +348,7 @@ def _attribution_failures(
     (``misattributed_quote``, checked when ``customers`` are given)."""
     verified: list[str] = []
     failures: list[str] = []
-    for att in attributions(text, exclude=exclude):
+    for att in attributions(text, exclude=exclude, known=[author for _, author in customers]):
         named = {doc for doc, author in customers if _same_person(att.name, author)}
         if customers and not named:
             kind = "misattributed_quote" if att.quoted else "named_attribution"
