@@ -72,6 +72,13 @@ def test_a_claim_attributed_to_a_named_customer_must_be_verbatim(output: str) ->
     assert any(f.startswith("named_attribution: ") for f in without_names.failures), without_names.failures
 
 
+def test_title_case_headlines_are_not_names_but_a_customers_own_name_still_counts() -> None:
+    headlines = "# I Never Thought About My Commute This Way\n## Why Hikers Finally Say Yes To The Ridgeline"
+    assert check_output(headlines, consented=SRC, customers=CUSTOMERS, context_names=["Ridgeline"]).ok
+    check = check_output("# Fiona Says The Jacket Cures Back Pain", consented=SRC, customers=CUSTOMERS)
+    assert [f.split(":")[0] for f in check.failures] == ["named_attribution"]
+
+
 def test_a_real_quote_credited_to_someone_else_is_misattributed() -> None:
     check = check_output("As Sarah put it, “The hood stays put.”", consented=SRC, customers=CUSTOMERS)
     assert [f.split(":")[0] for f in check.failures] == ["misattributed_quote"]

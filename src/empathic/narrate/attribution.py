@@ -148,10 +148,16 @@ _NOT_NAME_TEXT = """i he she they we you it one everyone everybody someone someb
     spring summer autumn fall winter january february march april may june july august september october november
     december monday tuesday wednesday thursday friday saturday sunday
     il elle ils elles on nous vous tout tous chacun ella ellos nosotros usted todos er sie es wir jeder man alle
-    la le les el los las die der das ein eine une un una"""
+    la le les el los las die der das ein eine une un una
+    man woman men women guy guys girl girls boy boys kid kids mother mothers father fathers parents moms mums dads
+    doctor doctors nurse nurses scientist scientists expert teacher teachers president stylist stylists hikers runners
+    cyclists commuters travellers travelers athletes reviews data survey tests nature life rain weather never ever
+    or nor yet something anything need please let maybe perhaps below above apparently frankly honestly"""
 _NOT_NAMES = frozenset(_NOT_NAME_TEXT.split())
-_DETERMINERS = re.compile(r"\b(?:the|a|an|our|your|this|that|my|le|la|les|un|une|el|los|die|der|das|ein|eine)\s+$",
-                          re.IGNORECASE)  # fmt: skip
+# a capitalised word after these is no subject: "the Ridgeline says", "in Leeds found"
+_DETERMINERS = re.compile(r"\b(?:the|a|an|our|your|this|that|my|in|on|at|of|for|with|from|to|by|about|into|le|la|les|"
+                          r"un|une|el|los|die|der|das|ein|eine)\s+$", re.IGNORECASE)  # fmt: skip
+_TITLE_WORDS = re.compile(r"[^\W\d_][\w'’-]{3,}")
 _QUOTE_MARKS = re.compile(r"[\"“”„«»‹›「」『』‘’]|(?:^|\s)'\w")
 
 
@@ -161,10 +167,18 @@ def _name(m: re.Match[str]) -> tuple[str, int]:
     return m.group(i), m.start(i)
 
 
-def _is_name(name: str, before: str, exclude: set[str], known: set[str]) -> bool:
+def _title_case(line: str) -> bool:
+    """A headline in Title Case, where a capital letter says nothing about a name."""
+    words = _TITLE_WORDS.findall(line)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+
+
+def _is_name(name: str, before: str, exclude: set[str], known: set[str], title: bool = False) -> bool:
     first = name.split()[0].lower()
     if first in known:  # a customer's own name, even one like "Reviewer 13"
         return True
+    if title:
+        return False
     return first not in _NOT_NAMES and first not in exclude and not _DETERMINERS.search(before)
 
 
@@ -175,7 +189,8 @@ def _clean(content: str) -> str:
 def attributions(text: str, *, exclude: Iterable[str] = (), known: Iterable[str] = ()) -> list[Attribution]:
     """Every claim ``text`` attributes to a named person, with or without quotation marks. ``exclude`` are
     names that are not customers (product, brand, audience): ``Ridgeline says no to rain`` is brand copy;
-    ``known`` are the customers' names (always names, even ``Reviewer 13``).
+    ``known`` are the customers' names (always names, even ``Reviewer 13``); in a Title Case line, where
+    capitals say nothing, only they count.
 
     >>> [a.content for a in attributions("As Maria put it, dry all day. Bone dry, says Martin F.")]
     ['dry all day', 'Bone dry']
@@ -186,6 +201,7 @@ def attributions(text: str, *, exclude: Iterable[str] = (), known: Iterable[str]
     names = {n.split()[0].lower() for n in known if n and n.split()}
     found: list[Attribution] = []
     for line in text.splitlines():
+        title = _title_case(line)
         for a, b in sentence_spans(line):
             sentence = line[a:b]
             hits: list[tuple[str, str]] = []
@@ -197,12 +213,12 @@ def attributions(text: str, *, exclude: Iterable[str] = (), known: Iterable[str]
                         if not words[1][:1].isupper():
                             continue
                         name, at = words[1], at + name.index(words[1], len(words[0]))
-                    if _is_name(name, sentence[:at] if rule is _SUBJECT else "", skip, names):
+                    if _is_name(name, sentence[:at] if rule is _SUBJECT else "", skip, names, title):
                         hits.append((name, sentence[m.end() :]))
             for rule in (_TRAILING, _DASHED):
                 for m in rule.finditer(sentence):
                     name, _ = _name(m)
-                    if _is_name(name, "", skip, names):
+                    if _is_name(name, "", skip, names, title):
                         hits.append((name, sentence[: m.start()]))
             for name, content in dict.fromkeys((n, _clean(c)) for n, c in hits):
                 if content:
