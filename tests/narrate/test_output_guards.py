@@ -82,6 +82,10 @@ def test_title_case_headlines_are_not_names_but_a_customers_own_name_still_count
 def test_a_real_quote_credited_to_someone_else_is_misattributed() -> None:
     check = check_output("As Sarah put it, “The hood stays put.”", consented=SRC, customers=CUSTOMERS)
     assert [f.split(":")[0] for f in check.failures] == ["misattributed_quote"]
+    two = [*SRC, (2, "Packs into its own pocket.")]
+    check = check_output("Jo B. says “The hood stays put.”", consented=two, customers=[*CUSTOMERS, (2, "Jo B.")])
+    assert [f.split(":")[0] for f in check.failures] == ["misattributed_quote"]
+    assert check_output("Jo B. says “Packs into its own pocket.”", consented=two, customers=[(2, "Jo B.")]).ok
 
 
 @pytest.mark.parametrize(

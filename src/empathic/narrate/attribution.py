@@ -46,7 +46,7 @@ _PAIRED = (
     ("‘", "’", re.compile(r"(?:^|(?<=[\s(\[—–:-]))‘(.{2,600}?)’(?=[\s.,;:!?)\]—–-]|$)", re.MULTILINE), 1),
 )
 _OPENS_AFTER = ' \t([{—–-:/"“„«'
-_ELISION = re.compile(r"'(?:em|cause|til|tis|twas|n'|\d0s|\d\d)\b", re.IGNORECASE)
+_ELISION = re.compile(r"'(?:(?:em|cause|til|tis|twas|\d0s|\d\d)\b|n')", re.IGNORECASE)
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 

@@ -353,8 +353,10 @@ def _attribution_failures(
         if customers and not named:
             kind = "misattributed_quote" if att.quoted else "named_attribution"
             failures.append(f"{kind}: {att.name!r} is none of the quoted customers ({att.sentence[:80]!r})")
-        elif att.quoted:
-            continue  # the quote check proves the quoted words verbatim
+        elif att.quoted:  # the quote check proves the words verbatim; here: they are this customer's words
+            docs = {find_source(q.text, consented) for q in quotations(att.content)} - {None}
+            if named and docs and not docs & named:
+                failures.append(f"misattributed_quote: {att.name} did not write {att.content[:60]!r}")
         elif not any(  # indirect speech may change the case of the first letter, nothing else
             find_source(c[:1] + att.content[1:], [(d, t) for d, t in consented if not named or d in named]) is not None
             for c in {att.content[:1].lower(), att.content[:1].upper()}

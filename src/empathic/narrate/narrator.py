@@ -180,6 +180,7 @@ def narrate(
         "unsupported_numbers": check.unsupported_numbers,
         "unsupported_claims": check.unsupported_claims,
         "injection_signs": check.injection_signs,
+        "attributions_verbatim": True,  # words given to a named customer are verbatim in their text
         "named_attributions": check.attributions,
         "sources_offered": len(picked),
         "excluded_non_consented": len(forbidden),
