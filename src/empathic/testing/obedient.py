@@ -15,7 +15,8 @@ and, on top of an ordinary ad that uses the quote placeholders, it
 It serves through :class:`~empathic.testing.chat_server.ChatServer` (a real HTTP server on 127.0.0.1), so
 the request goes through the ``openai`` backend's scrubbing and the guards see a real completion.
 ``extra_data`` simulates an input filter that let everything through: the model reads those texts as if
-they were in its prompt.
+they were in its prompt. Like the worst endpoint, it ignores ``max_tokens`` and ``seed`` (it answers the same
+whatever the seed, so every retry meets the same attack).
 
 >>> from empathic.narrate.prompts import Brief, BriefQuote, build_messages
 >>> from empathic.types import NarrativeFormat
