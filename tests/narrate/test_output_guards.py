@@ -3,6 +3,8 @@ marks), and the extractive composer's whole-sentence quotes (never a fragment cu
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from empathic.errors import NarrativeGuardError
@@ -45,6 +47,25 @@ def test_apostrophes_are_not_quotes_and_verbatim_single_quotes_pass() -> None:
     assert quoted_spans("It's 'bone dry' and 'the customers' jackets stay dry' now.") == [
         "the customers' jackets stay dry"  # two words are no quote; a plural possessive does not close one
     ]
+
+
+APOSTROPHE_WORDS = ["don't", "it's", "customers'", "'90s", "rock 'n' roll", "'em", "James'", "o'clock", "y'all"]
+PLAIN = "the jacket kept me dry on a long walk and the hood stayed put in the wind"
+PLAIN_WORDS = PLAIN.split()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_apostrophes_never_make_a_quote_and_a_single_quoted_span_is_always_found(seed: int) -> None:
+    rng = random.Random(seed)
+    words = rng.sample(PLAIN_WORDS, 8)
+    for _ in range(4):
+        words.insert(rng.randint(0, len(words)), rng.choice(APOSTROPHE_WORDS))
+    brand = " ".join(words) + "."
+    assert quoted_spans(brand) == [], brand
+    span = " ".join(rng.sample(PLAIN_WORDS, rng.randint(3, 6)))
+    at = rng.randint(0, len(words))
+    quoted = " ".join([*words[:at], f"'{span}'", *words[at:]]) + "."
+    assert quoted_spans(quoted) == [span], quoted
 
 
 @pytest.mark.parametrize(
