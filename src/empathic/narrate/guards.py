@@ -23,6 +23,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from empathic.analyse.sentences import sentence_spans
+from empathic.narrate.attribution import attributions, quotations
+
 # -- scrubbing -----------------------------------------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -159,32 +162,6 @@ def instruction_signs(text: str) -> list[str]:
 
 # -- sentences and excerpts ----------------------------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"([.!?]+[\"'”’)\]]*)(?=\s|$)|\n")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text``, whitespace trimmed. A sentence ends at ``.!?`` followed
-    by a space (so ``jo.b@example.com`` stays whole) or at a new line.
-
-    >>> t = "Mail jo.b@example.com now. Dry! Warm"
-    >>> [t[a:b] for a, b in sentence_spans(t)]
-    ['Mail jo.b@example.com now.', 'Dry!', 'Warm']
-    """
-    spans = []
-    start = 0
-    bounds = [(m.end(1) if m.group(1) else m.start(), m.end()) for m in _BOUNDARY.finditer(text)]
-    for end, nxt in [*bounds, (len(text), len(text))]:
-        a, b = start, end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            spans.append((a, b))
-        start = nxt
-    return spans
-
-
 _BLOCKS = re.compile(r"<!--.*?(?:-->|$)|\[//\]:\s*#.*?$|<[^<>\n]{0,200}>|\{%.*?%\}|```.*?(?:```|$)",
                      re.DOTALL | re.MULTILINE)  # fmt: skip
 
@@ -242,25 +219,14 @@ def clean_excerpt(text: str, max_chars: int = 240) -> Excerpt:
 
 # -- quoted spans --------------------------------------------------------------------------------------------------
 
-_QUOTED = (
-    re.compile(r'"([^"\n]{1,600})"'),
-    re.compile(r"“([^”\n]{1,600})”"),
-    re.compile(r"„([^“”\n]{1,600})[“”]"),
-    re.compile(r"«\s?([^»\n]{1,600}?)\s?»"),
-    re.compile(r"(?:^|(?<=[\s(\[—–-]))‘(.{2,600}?)’(?=[\s.,;:!?)\]—–-]|$)", re.MULTILINE),
-)
-
 
 def quoted_spans(text: str) -> list[str]:
-    """Every span inside quotation marks (straight or curly double quotes, „“, «», curly single quotes).
+    """Every span inside quotation marks (any style: see :func:`~empathic.narrate.attribution.quotations`).
 
-    >>> quoted_spans('He said “bone dry”, she said "warm".')
-    ['warm', 'bone dry']
+    >>> quoted_spans("He said “bone dry”, she said ‹warm all day›, they said 'dry all day' and didn't stop.")
+    ['bone dry', 'warm all day', 'dry all day']
     """
-    spans: list[str] = []
-    for rule in _QUOTED:
-        spans.extend(m.group(1) for m in rule.finditer(text))
-    return [s for s in spans if s.strip()]
+    return [q.text for q in quotations(text)]
 
 
 def _canon(text: str) -> str:
@@ -351,6 +317,7 @@ class OutputCheck:
     injection_signs: list[str] = field(default_factory=list)
     unsupported_numbers: list[str] = field(default_factory=list)
     unsupported_claims: list[str] = field(default_factory=list)
+    attributions: list[str] = field(default_factory=list)  # "Name: words", verified verbatim
 
     @property
     def ok(self) -> bool:
@@ -366,6 +333,43 @@ def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
 PROMPT_TERMS = ("customer_data", "customer data block", "untrusted data", "marketing copywriter")
 
 
+def _same_person(name: str, author: str) -> bool:
+    """``Martin`` and ``Martin F.`` name the author ``Martin F.``; ``Sarah`` does not."""
+    said, known = ({w.strip(".").lower() for w in n.split()} for n in (name, author))
+    return bool(said) and said <= known
+
+
+def _attribution_failures(
+    text: str, consented: Sequence[tuple[int, str]], customers: Sequence[tuple[int, str]], exclude: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """Attributions to a named person that are verbatim in that customer's consented text, and the failures:
+    words given to a named customer without quotation marks that no consented source says verbatim
+    (``named_attribution``), or a quote credited to a name that is none of the quoted customers
+    (``misattributed_quote``, checked when ``customers`` are given)."""
+    verified: list[str] = []
+    failures: list[str] = []
+    for att in attributions(text, exclude=exclude, known=[author for _, author in customers]):
+        named = {doc for doc, author in customers if _same_person(att.name, author)}
+        if customers and not named:
+            kind = "misattributed_quote" if att.quoted else "named_attribution"
+            failures.append(f"{kind}: {att.name!r} is none of the quoted customers ({att.sentence[:80]!r})")
+        elif att.quoted:  # the quote check proves the words verbatim; here: they are this customer's words
+            docs = {find_source(q.text, consented) for q in quotations(att.content)} - {None}
+            if named and docs and not docs & named:
+                failures.append(f"misattributed_quote: {att.name} did not write {att.content[:60]!r}")
+        elif not any(  # indirect speech may change the case of the first letter, nothing else
+            find_source(c[:1] + att.content[1:], [(d, t) for d, t in consented if not named or d in named]) is not None
+            for c in {att.content[:1].lower(), att.content[:1].upper()}
+        ):
+            failures.append(
+                f"named_attribution: words given to {att.name} without quotation marks are not verbatim in a "
+                f"consented source ({att.sentence[:80]!r})"
+            )
+        else:
+            verified.append(f"{att.name}: {att.content}")
+    return verified, failures
+
+
 def check_output(
     text: str,
     *,
@@ -378,6 +382,7 @@ def check_output(
     leak_ngram: int = 6,
     context_names: Sequence[str] = (),
     system: str = "",
+    customers: Sequence[tuple[int, str]] = (),
 ) -> OutputCheck:
     """Check a generated narrative against its sources.
 
@@ -386,12 +391,21 @@ def check_output(
     suspicious sentences removed before prompting; ``context`` the trusted text of the prompt (task,
     persona, product names); ``canaries`` strings that must never appear; ``context_names`` trusted
     names (product, audience) that may stand in quotation marks without being customer quotes; ``system`` the
-    system prompt (five of its words in a row in the output is a prompt leak).
+    system prompt (five of its words in a row in the output is a prompt leak); ``customers`` the
+    ``(doc_id, author name)`` of the quoted customers: words attributed to a named person must then be
+    verbatim in that customer's text.
+
+    Quotes count in every style (:func:`quoted_spans`); a claim attributed to a named person without
+    quotation marks (``Sarah says …``, ``As Maria put it, …``) must be verbatim in a consented source.
 
     >>> check_output('“Bone dry.” Buy now.', consented=[(7, "Bone dry. Love it.")]).ok
     True
     >>> check_output('“Totally dry all day.”', consented=[(7, "Bone dry.")]).failures
     ['altered_quote: “Totally dry all day.”']
+    >>> check_output("'It cured my back pain' — Sarah", consented=[(7, "Bone dry.")]).failures
+    ["altered_quote: 'It cured my back pain'"]
+    >>> check_output("Martin F. says it cured his back.", consented=[(7, "Bone dry.")], customers=[(7, "Martin F.")]).ok
+    False
     """
     out = OutputCheck()
     norm = normalise(text)
@@ -400,16 +414,20 @@ def check_output(
     material_lower = clean_material.lower()
     forbidden_texts = [t for t in forbidden if t.strip()]
     trusted = {_canon(t) for t in context_names}
-    for span in quoted_spans(norm):
+    for quote in quotations(norm):
+        span = quote.text
+        marked = f"“{span}”" if quote.open in '"“' else f"{quote.open}{span}{quote.close}"
         doc = find_source(span, consented)
         if doc is not None:
             out.quotes.append((doc, span))
         elif _canon(span) in trusted:
             continue  # a product or audience name in quotation marks is not a customer quote
         elif any(find_source(span, [(0, t)]) is not None for t in forbidden_texts):
-            out.failures.append(f"non_consented_quote: “{span}”")
+            out.failures.append(f"non_consented_quote: {marked}")
         else:
-            out.failures.append(f"altered_quote: “{span}”")
+            out.failures.append(f"altered_quote: {marked}")
+    out.attributions, attributed = _attribution_failures(norm, consented, customers, [*context_names, *COMMON_WORDS])
+    out.failures += attributed
     words = [w.lower() for w in _WORD.findall(norm)]
     grams = _ngrams(words, leak_ngram)
     allowed_grams = _ngrams([w.lower() for w in _WORD.findall(clean_material)], leak_ngram)
@@ -418,7 +436,7 @@ def check_output(
         if leaked:
             out.failures.append(f"non_consented_text: {' '.join(sorted(leaked)[0])!r}")
     brand_voice = norm
-    for span in quoted_spans(norm):
+    for span in sorted(quoted_spans(norm), key=len, reverse=True):  # outer quotes first: a quote may hold one
         brand_voice = brand_voice.replace(span, " ")
     voice_grams = _ngrams([w.lower() for w in _WORD.findall(brand_voice)], leak_ngram)
     context_grams = _ngrams([w.lower() for w in _WORD.findall(context)], leak_ngram)

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from empathic.analyse.sentences import covering_span
 from empathic.errors import NarrativeGuardError, NoQuotableSourceError
 from empathic.narrate.base import LLM
 from empathic.narrate.guards import check_output, clean_excerpt, instruction_signs, language_of, scrub
@@ -40,6 +41,16 @@ def _author(s: SourceQuote) -> str:
 def _label(value: str) -> str:
     """Persona labels and product names may derive from customer data: dropped if they look like instructions."""
     return "" if instruction_signs(value) else value
+
+
+def _whole_sentences(text: str, part: str) -> str:
+    """``part`` of ``text`` grown to whole sentences: a ranker's highlight cut at a URL's dot, a decimal or an
+    abbreviation is never quoted as a fragment (the fragment alone could look clean)."""
+    at = text.find(part.strip()) if part and part.strip() else -1
+    if at < 0:
+        return ""
+    a, b = covering_span(text, at, at + len(part.strip()))
+    return text[a:b]
 
 
 def narrate(
@@ -84,8 +95,9 @@ def narrate(
         set_aside += excerpt.set_aside
         signs.update(excerpt.signs)
         quote = excerpt.text
-        if s.highlight and s.highlight in s.text and "\n" not in s.highlight and not instruction_signs(s.highlight):
-            quote = s.highlight.strip()
+        highlight = _whole_sentences(s.text, s.highlight)
+        if highlight and "\n" not in highlight and not instruction_signs(highlight):
+            quote = highlight
         same_story = not picked or product or s.product == picked[0][0].product
         if quote and same_story and len(picked) < max_quotes:
             picked.append((s, quote))
@@ -142,6 +154,7 @@ def narrate(
             language=language,
             context_names=[n for n in (brief.product, brief.audience) if n],
             system=messages[0]["content"],
+            customers=[(s.doc_id, _author(s)) for s, _ in picked],
         )
         if not raw.strip():
             check.failures.append("empty_output")
@@ -167,6 +180,8 @@ def narrate(
         "unsupported_numbers": check.unsupported_numbers,
         "unsupported_claims": check.unsupported_claims,
         "injection_signs": check.injection_signs,
+        "attributions_verbatim": True,  # words given to a named customer are verbatim in their text
+        "named_attributions": check.attributions,
         "sources_offered": len(picked),
         "excluded_non_consented": len(forbidden),
         "suspicious_sentences_removed": len(set_aside),
