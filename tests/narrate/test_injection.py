@@ -45,7 +45,7 @@ def test_each_attack_alone_leads_the_sources_and_still_fails(attack, fmt: str) -
 def test_no_non_consented_words_and_only_verbatim_quotes_whatever_the_order() -> None:
     sources = [SECRET, *injection_sources()]
     for fmt in FORMATS:
-        result = narrate(sources, fmt=fmt, llm=ExtractiveLLM(), max_quotes=5)
+        result = narrate(sources, fmt=fmt, llm=ExtractiveLLM(), max_quotes=5, include_flagged=True)
         assert "Pat" not in result.text and "refund" not in result.text
         consented = {s.doc_id: s.text for s in sources if s.consent}
         assert result.quotes and all(q.text in consented[q.doc_id] for q in result.quotes)

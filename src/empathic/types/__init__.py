@@ -65,6 +65,7 @@ from empathic.types.relate import (
     RankingInputs,
     TestimonialRanking,
 )
+from empathic.types.safety import Finding, SafetyCategory, SafetyVerdict, SentenceVerdict
 from empathic.types.voc import (
     DesignIdea,
     DriverEffect,
@@ -95,6 +96,7 @@ __all__ = [
     "ExperimentObservation",
     "ExperimentResult",
     "ExperimentSpec",
+    "Finding",
     "IngestBatch",
     "IngestSummary",
     "MetricStats",
@@ -118,8 +120,11 @@ __all__ = [
     "RawRecord",
     "ReplayResult",
     "ResultStatus",
+    "SafetyCategory",
+    "SafetyVerdict",
     "Score",
     "ScoredQuote",
+    "SentenceVerdict",
     "SourceQuote",
     "TestimonialRanking",
     "Theme",
