@@ -176,8 +176,13 @@ def _unicode(text: str) -> list[Finding]:
         and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1 : i + 2].isalpha()
     ] + [i for i, c in enumerate(text) if 0xE0000 <= ord(c) < 0xE0080]  # fmt: skip
     for i in sorted(set(hidden_in_word)):
-        found.append(Finding(C.INVISIBLE, text[max(0, i - 8) : i + 9], f"an invisible character (U+{ord(text[i]):04X}) "
-                             "inside a word", i, i + 1))  # fmt: skip
+        a, b = i, i + 1
+        while a > 0 and (text[a - 1].isalpha() or is_hidden(text[a - 1])):
+            a -= 1
+        while b < len(text) and (text[b].isalpha() or is_hidden(text[b])):
+            b += 1
+        why = f"an invisible character (U+{ord(text[i]):04X}) inside a word"
+        found.append(Finding(C.INVISIBLE, text[a:b], why, a, b))
     letters = [_script(c) for c in text if c.isalpha()]
     latin = letters.count("LATIN")
     clean = "".join(c for c in text if not is_hidden(c))
