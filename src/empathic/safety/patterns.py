@@ -39,8 +39,17 @@ INSTRUCTION = _rules(
     ),
     (
         C.INSTRUCTION,
-        r"\b(?:ignore|disregard|forget)\s+(?:all|everything)\s+(?:above|before|previous|prior|else)\b",
+        r"\b(?:ignore|disregard|forget)\s+(?:all|everything)\s+(?:above|before|previous|prior|else)\b|"
+        r"\b(?:ignore|disregard)\s+(?:all\s+|everything\s+|the\s+)?(?:above|preceding|foregoing)\b",
         "tells a model to drop its instructions",
+    ),
+    (
+        C.INSTRUCTION,
+        rf"\binstead,?\s+(?:output|write|say|respond|reply|print)\b|\b(?:start|begin|end|finish)\s+(?:your|the)\s+"
+        rf"{_OUTPUT}\s+with\b|\b(?:as|to)\s+the\s+{_MODEL}\b|\bwhen\s+(?:you\s+)?(?:write|writing|generate|"
+        r"generating|compose|composing|create|creating)\s+(?:the|this|your)\s+(?:ad|advert|copy|e-?mail|landing(?: "
+        r"page)?|narrative|post|script|headline|summary|slogan)\b",
+        "dictates what the copy must say",
     ),
     (
         C.INSTRUCTION,
@@ -182,7 +191,7 @@ INSTRUCTION = _rules(
     # Italian, Portuguese
     (
         C.INSTRUCTION,
-        rf"\b(?:ignora|dimentica|ignore|esqueca)\b{_NEAR}\b(?:istruzioni|instrucoes|regole|regras)\b|"
+        rf"\b(?:ignora|ignorate|dimentica|dimenticate|ignore|esqueca)\b{_NEAR}\b(?:istruzioni|instrucoes|regole|regras)\b|"
         rf"{_S}(?:scrivi|rispondi|escreva|responda)\b",
         "an order addressed to a model (Italian/Portuguese)",
     ),
