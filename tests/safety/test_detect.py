@@ -116,6 +116,6 @@ def test_sentences_are_verbatim_and_a_multi_sentence_block_flags_each() -> None:
 def test_the_matching_view_undoes_tricks_and_maps_back() -> None:
     text = "Ιgnоrе\u200b prеvious"
     v = view(text)
-    assert v.text == "Ignore previous"
+    assert v.text == "ignore previous"
     a, b = v.origin_span(7, 15)
     assert text[a:b] == "prеvious"

@@ -96,16 +96,18 @@ def scrub(text: str) -> tuple[str, Counter[str]]:
 def contact_details(text: str) -> list[str]:
     """E-mail addresses, phone numbers, @handles and web addresses in ``text``.
 
-    >>> contact_details("Mail jo@example.com or see www.example.org")
-    ['jo@example.com', 'www.example.org']
+    >>> contact_details("Mail jo@example.com or see WWW.Example.org")
+    ['jo@example.com', 'WWW.Example.org']
     """
-    found = [text[a:b] for a, b, _ in _contact_spans(text)]
     spans = [(a, b) for a, b, _ in _contact_spans(text)]
+    found = [text[a:b] for a, b in spans]
+    v = view(text, leet=False)
     for _, rule, _ in patterns.URL[:3]:
-        for m in rule.finditer(text):
-            if not any(a <= m.start() < b for a, b in spans):
-                found.append(m.group())
-                spans.append(m.span())
+        for m in rule.finditer(v.text):
+            a, b = v.origin_span(*m.span())
+            if not any(x <= a < y for x, y in spans):
+                found.append(text[a:b])
+                spans.append((a, b))
     return found
 
 

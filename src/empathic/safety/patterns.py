@@ -1,7 +1,8 @@
 """The detector's word patterns, by category and language (EN, FR, ES, DE, some IT/PT).
 
-Patterns run on the matching view of a text (:func:`empathic.safety.text.view`: accents dropped, look-alike
-letters and leetspeak undone), case-insensitively, so they are written without accents. Each rule carries the
+Patterns run on the matching view of a text (:func:`empathic.safety.text.view`: lower case, accents dropped,
+look-alike letters and leetspeak undone), so they are written in lower case without accents (matching a
+lower-cased text is about twice as fast as a case-insensitive match). Each rule carries the
 plain-words reason a user sees. Instruction rules look for text *addressed to a model* (overrides, role-play,
 "reply only with", imperatives that open a sentence, requests for the prompt, code words), not for ordinary
 advice to other shoppers ("size up", "wash cold").
@@ -20,7 +21,7 @@ Rule = tuple[C, re.Pattern[str], str]
 
 
 def _rules(*rows: tuple[C, str, str]) -> tuple[Rule, ...]:
-    return tuple((cat, re.compile(pat, re.IGNORECASE | re.MULTILINE), why) for cat, pat, why in rows)
+    return tuple((cat, re.compile(pat, re.MULTILINE), why) for cat, pat, why in rows)
 
 
 _MODEL = (
@@ -208,7 +209,7 @@ ROLE_MARKER = _rules(
     (
         C.ROLE_MARKER,
         r"<\|?\s*/?\s*(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|"
-        r"end_header_id|begin_of_text)\s*\|?>|\[/?INST\]|<<\s*/?SYS\s*>>",
+        r"end_header_id|begin_of_text)\s*\|?>|\[/?inst\]|<<\s*/?sys\s*>>",
         "a chat-template token",
     ),
     (
@@ -250,7 +251,7 @@ URL = _rules(
         C.URL,
         r"\b(?:visit|go to|head (?:over )?to|check out|click|tap) (?:on )?(?:our|my|their|the|this)\s+(?:web ?site|"
         r"site|online shop|page|channel|profile|link|blog|bio|shop)\b|\blink in (?:my |the )?bio\b|\b(?:use|enter) "
-        r"(?:my |the )?(?:promo |discount |coupon )?code\s+[A-Z0-9]",
+        r"(?:my |the )?(?:promo |discount |coupon )?code\s+[a-z0-9]",
         "sends readers elsewhere (a call to action)",
     ),
 )

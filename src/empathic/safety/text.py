@@ -1,15 +1,15 @@
-"""Views of a text for matching (accents, invisible characters, look-alike letters and leetspeak undone), with
-the offsets back to the text as written, and the sentences of a text.
+"""Views of a text for matching (lower case; accents, invisible characters, look-alike letters and leetspeak
+undone), with the offsets back to the text as written, and the sentences of a text.
 
 >>> v = view("Ιgnоrе\u200b prévious")  # a Greek Iota, Cyrillic o and e, a zero-width space, an accent
 >>> v.text
-'Ignore previous'
+'ignore previous'
 >>> v.origin_span(0, 6)
 (0, 6)
 >>> v.leet
 False
 >>> view("1gn0re").text, view("1gn0re").leet, view("14-hour 3XL").text
-('ignore', True, '14-hour 3XL')
+('ignore', True, '14-hour 3xl')
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def _fold(ch: str) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """``text`` as matched; ``origin[i]`` is the index in the original text of ``text[i]``; ``leet`` says whether
-    leetspeak was undone in some word."""
+    """``text`` as matched (lower case); ``origin[i]`` is the index in the original text of ``text[i]``; ``leet``
+    says whether leetspeak was undone in some word."""
 
     text: str
     origin: tuple[int, ...]
@@ -103,7 +103,8 @@ def view(text: str, *, leet: bool = True) -> View:
             parts += [folded[last : m.start()], word]
             last = m.end()
         folded = "".join(parts) + folded[last:]
-    return View(folded, tuple(origin), changed)
+    lower = folded.lower() if folded.isascii() else "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+    return View(lower, tuple(origin), changed)
 
 
 # -- sentences -----------------------------------------------------------------------------------------------------
