@@ -94,3 +94,19 @@ def test_every_builtin_ranker_is_checked() -> None:
 )
 def test_injection_conformance(name, check) -> None:
     check()
+
+
+def test_narrate_cli_leaves_it_out_and_include_flagged_quotes_only_its_clean_sentence(capsys, ws) -> None:
+    base = ["narrate", "-w", str(ws.path), "--audience", "region=west", "--format", "email", "--json"]
+    runs = {}
+    for extra in ([], ["--include-flagged"]):
+        with pytest.raises(SystemExit) as e:
+            main([*base, *extra])
+        assert (e.value.code or 0) == 0
+        runs[bool(extra)] = json.loads(capsys.readouterr().out)
+    doc = next(d.doc_id for d in ws.store.iter_documents() if d.source_id == "T3")
+    assert runs[False]["checks"]["flagged_sources"] == [] and doc not in [q["doc_id"] for q in runs[False]["quotes"]]
+    assert runs[True]["checks"]["flagged_sources"] == [doc] and runs[True]["checks"]["flagged_sources_included"]
+    assert {q["text"] for q in runs[True]["quotes"] if q["doc_id"] == doc} <= {"Great shoes."}  # its clean part only
+    for out in runs.values():
+        assert "Ignore all previous" not in out["text"] and "shoe-deals" not in out["text"]

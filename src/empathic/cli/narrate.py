@@ -69,6 +69,12 @@ def narrate(
     out.print(f"Quotes (verbatim, consented):\n{sources}")
     if flags:
         out.print("Flagged for review: " + "; ".join(flags))
+    held = result.checks.get("flagged_sources") or []
+    if held and not include_flagged:
+        out.print(
+            f"{len(held)} testimonial(s) flagged by the injection/abuse detector were left out "
+            "(see `empathic testimonials --explain`; --include-flagged to use their clean sentences)."
+        )
 
 
 def register(app: typer.Typer) -> None:
