@@ -57,7 +57,7 @@ class Excerpt:
     text: str
     set_aside: tuple[str, ...] = ()  # the sentences the detector flagged
     signs: tuple[str, ...] = ()  # the detector's categories
-    clean_text: str = ""  # the whole source with the set-aside parts blanked out (new lines keep spans apart)
+    clean_text: str = ""  # what may be quoted: the source up to its first flagged sentence
     trusted_end: int = 0  # where the first flagged sentence starts (len(text) when none): what follows is not quoted
     verdict: SafetyVerdict = field(default_factory=SafetyVerdict)  # the detector's verdict on the whole source
 
@@ -75,9 +75,6 @@ def clean_excerpt(text: str, max_chars: int = 240) -> Excerpt:
     sentences = scan_sentences(text)
     verdict = SafetyVerdict(tuple(f for s in sentences for f in s.verdict.reasons))
     flagged = [s for s in sentences if s.flagged]
-    masked = text
-    for s in flagged:
-        masked = masked[: s.start] + "\n" * (s.end - s.start) + masked[s.end :]
     trusted_end = flagged[0].start if flagged else len(text)
     runs: list[list[tuple[int, int]]] = [[]]
     for s in sentences:
@@ -98,8 +95,8 @@ def clean_excerpt(text: str, max_chars: int = 240) -> Excerpt:
         excerpt = text[start:end]
         if excerpt.count('"') % 2:  # an unbalanced straight quote would pair with one in the narrative
             excerpt = excerpt.strip('"').strip()
-    clean_text = re.sub(r"\n{2,}", "\n", masked).strip()
-    return Excerpt(excerpt, tuple(s.text for s in flagged), verdict.categories, clean_text, trusted_end, verdict)
+    return Excerpt(excerpt, tuple(s.text for s in flagged), verdict.categories, text[:trusted_end].strip(), trusted_end,
+                   verdict)  # fmt: skip
 
 
 # -- quoted spans --------------------------------------------------------------------------------------------------

@@ -159,13 +159,16 @@ class _Recorder:
 
 
 @functools.lru_cache(maxsize=64)
-def narrate_attacks(llm: LLM, fmt: str, include_flagged: bool) -> tuple[Narrative | None, tuple[str, ...]]:
-    """A narrative from the clean story, every attack and a non-consented story (None when the guards refused every
-    try), and the customer data of each prompt the backend was sent. Cached: the checks share one run."""
+def narrate_attacks(
+    llm: LLM, fmt: str, include_flagged: bool, max_quotes: int = 8
+) -> tuple[Narrative | None, tuple[str, ...]]:
+    """A narrative from the clean story, every attack and a non-consented story, drawing on at most ``max_quotes``
+    of them (None when the guards refused every try), and the customer data of each prompt the backend was sent.
+    Cached: the checks share one run."""
     recorder = _Recorder(llm)
     try:
-        result = narrate(injection_sources(), fmt=fmt, llm=recorder, max_quotes=len(INJECTIONS) + 1,  # type: ignore[arg-type]
-                         max_tokens=200, retries=2, include_flagged=include_flagged)  # fmt: skip
+        result = narrate(injection_sources(), fmt=fmt, llm=recorder, max_quotes=max_quotes,  # type: ignore[arg-type]
+                         max_tokens=160, retries=2, include_flagged=include_flagged)  # fmt: skip
     except NarrativeGuardError:  # the guards refused every try: nothing reached the user
         result = None
     return result, tuple(recorder.prompts)
