@@ -30,6 +30,14 @@ def narrate(
     ] = None,
     product: Annotated[str | None, typer.Option(help="Only testimonials about this product.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the generation.")] = 0,
+    include_flagged: Annotated[
+        bool,
+        typer.Option(
+            "--include-flagged",
+            help="Also draw on testimonials the injection/abuse detector flags (their flagged sentences are "
+            "never quoted).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Write an ad, e-mail, landing section, social post, video or first-person scene script from real quotes."""
@@ -43,7 +51,16 @@ def narrate(
     except ValueError as exc:
         raise NarrateError(str(exc), hint="Separate filters with commas: key=value,key=value.") from None
     with Workspace(workspace) as ws:
-        result = ws.narrate(target, persona=persona, fmt=fmt, llm=llm, emotion=emotion, product=product, seed=seed)
+        result = ws.narrate(
+            target,
+            persona=persona,
+            fmt=fmt,
+            llm=llm,
+            emotion=emotion,
+            product=product,
+            seed=seed,
+            include_flagged=include_flagged,
+        )
     if json_out:
         print_json(result.to_dict())
         return
@@ -55,6 +72,12 @@ def narrate(
     out.print(f"Quotes (verbatim, consented):\n{sources}")
     if flags:
         out.print("Flagged for review: " + "; ".join(flags))
+    held = result.checks.get("flagged_sources") or []
+    if held and not include_flagged:
+        out.print(
+            f"{len(held)} testimonial(s) flagged by the injection/abuse detector were left out "
+            "(see `empathic testimonials --explain`; --include-flagged to use their clean sentences)."
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,7 @@ from empathic.types.relate import (
     RankingInputs,
     TestimonialRanking,
 )
+from empathic.types.safety import Finding, SafetyCategory, SafetyVerdict, SentenceVerdict
 from empathic.types.trust import TrustRecord, TrustReview
 from empathic.types.voc import (
     DesignIdea,
@@ -96,6 +97,7 @@ __all__ = [
     "ExperimentObservation",
     "ExperimentResult",
     "ExperimentSpec",
+    "Finding",
     "IngestBatch",
     "IngestSummary",
     "MetricStats",
@@ -119,8 +121,11 @@ __all__ = [
     "RawRecord",
     "ReplayResult",
     "ResultStatus",
+    "SafetyCategory",
+    "SafetyVerdict",
     "Score",
     "ScoredQuote",
+    "SentenceVerdict",
     "SourceQuote",
     "TestimonialRanking",
     "Theme",
