@@ -1,6 +1,6 @@
 """The injection conformance suite over every built-in narrator backend: extractive in every format; openai against
 a real OpenAI-compatible server on 127.0.0.1 serving a parrot (it repeats every customer word it is sent, quoted)
-and, where the module exists, the obedient model; local (llama.cpp, SmolLM2) on two formats (slow)."""
+and the obedient model (it follows every instruction it finds); local (llama.cpp, SmolLM2) on two formats (slow)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from empathic.narrate.openai import OpenAILLM
 from empathic.testing.attacks import INJECTIONS
 from empathic.testing.chat_server import ChatServer
 from empathic.testing.conformance import injection_checks, narrate_attacks
+from empathic.testing.obedient import obedient_llm
 
 EXTRACTIVE = list(injection_checks(llms=[ExtractiveLLM()], detector=False))
 
@@ -72,13 +73,9 @@ def test_openai_against_a_parrot_on_127_0_0_1() -> None:
 
 
 def test_openai_against_the_obedient_model() -> None:
-    obedient = pytest.importorskip("empathic.testing.obedient")
-    handler = next((getattr(obedient, n) for n in ("handler", "obedient_handler", "handle") if hasattr(obedient, n)),
-                   None)  # fmt: skip
-    if not callable(handler):
-        pytest.skip("empathic.testing.obedient has no handler/obedient_handler/handle callable")
-    with ChatServer(handler) as server:
-        llm = OpenAILLM(base_url=server.base_url, model="obedient")
+    """Every attack style in every format through a model that follows every instruction it finds: the guards
+    block or clean every output (0 flagged quoted, 0 canaries, 0 altered quotes)."""
+    with obedient_llm() as llm:
         assert _failures(injection_checks(llms=[llm], detector=False)) == []
 
 
