@@ -23,3 +23,10 @@ def workspace(tmp_path: Path):
     ws = Workspace.init(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty user folder for one test (``$XDG_CONFIG_HOME/empathic``): its config.toml and trust file."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "empathic"

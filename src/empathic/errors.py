@@ -5,11 +5,19 @@ Every error says what happened, what was expected, and how to fix it::
     EmpathicError                      EMP000  base; never raised directly
     ├── Interrupted                    EMP030  Ctrl-C / SIGTERM stopped a command (exit 130 / 143, not 2)
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
+    │   └── TrustError                 EMP110  the user's trust file is unreadable, or nothing to trust
     ├── WorkspaceError                 EMP200
     │   ├── WorkspaceNotFoundError     EMP201  folder is not an Empathic workspace
     │   ├── WorkspaceExistsError       EMP202  init over an existing workspace
-    │   └── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   ├── WorkspaceLockedError       EMP203  another writer holds the workspace
+    │   ├── WorkspaceLinkError         EMP204  the workspace's database is a link that leads outside the folder
+    │   ├── WorkspaceReadOnlyError     EMP210  the workspace is read-only and the command must write
+    │   └── WorkspacePermissionError   EMP211  a workspace file or folder cannot be created, read or written
     ├── StoreError                     EMP300  database problem (migration, integrity)
+    │   ├── DatabaseCorruptError       EMP310  the database file is not an SQLite database or is damaged
+    │   ├── EmptyDatabaseError         EMP311  the database file is empty (zero bytes)
+    │   ├── DiskFullError              EMP312  no space left while writing (nothing half-written is kept)
+    │   └── DatabaseMissingError       EMP313  the workspace has no database file
     ├── IngestError                    EMP400
     │   ├── InputFileError             EMP401  file missing, unreadable or unknown format
     │   ├── ColumnError                EMP402  a named column is not in the file
@@ -18,9 +26,11 @@ Every error says what happened, what was expected, and how to fix it::
     │   ├── UnknownBackendError        EMP501  no backend of that name
     │   └── BackendNotInstalledError   EMP502  backend needs an extra that is not installed
     ├── AnalysisError                  EMP600
-    │   ├── MirrorInputError           EMP610  reply links exist but lack the emotion scores the mirror needs
-    │   └── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
+    │   ├── ModelIntegrityError        EMP601  model file missing or its sha256 does not match
+    │   └── MirrorInputError           EMP610  reply links exist but lack the emotion scores the mirror needs
     ├── ReportError                    EMP700
+    │   ├── OutputPathError            EMP710  --out is a folder, or its folder cannot be created or written
+    │   └── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
     ├── RelateError                    EMP800  testimonial ranking
     │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
     ├── NarrateError                   EMP900  narratives
@@ -95,6 +105,10 @@ class ConfigError(EmpathicError):
     code = "EMP100"
 
 
+class TrustError(ConfigError):
+    code = "EMP110"
+
+
 class WorkspaceError(EmpathicError):
     code = "EMP200"
 
@@ -111,8 +125,36 @@ class WorkspaceLockedError(WorkspaceError):
     code = "EMP203"
 
 
+class WorkspaceLinkError(WorkspaceError):
+    code = "EMP204"
+
+
+class WorkspaceReadOnlyError(WorkspaceError):
+    code = "EMP210"
+
+
+class WorkspacePermissionError(WorkspaceError):
+    code = "EMP211"
+
+
 class StoreError(EmpathicError):
     code = "EMP300"
+
+
+class DatabaseCorruptError(StoreError):
+    code = "EMP310"
+
+
+class EmptyDatabaseError(StoreError):
+    code = "EMP311"
+
+
+class DiskFullError(StoreError):
+    code = "EMP312"
+
+
+class DatabaseMissingError(StoreError):
+    code = "EMP313"
 
 
 class IngestError(EmpathicError):
@@ -157,6 +199,14 @@ class ModelIntegrityError(AnalysisError):
 
 class ReportError(EmpathicError):
     code = "EMP700"
+
+
+class OutputPathError(ReportError):
+    code = "EMP710"
+
+
+class OutputWriteError(ReportError):
+    code = "EMP711"
 
 
 class RelateError(EmpathicError):

@@ -33,6 +33,7 @@ from empathic.experiment.runner import (
     ingest_experiment,
     list_experiments,
 )
+from empathic.fsutil import check_output, write_output
 from empathic.ingest import default_source, iter_batches
 from empathic.persona_narratives import narrate_for_audience
 from empathic.predict.propensity import propensity_from_store
@@ -127,6 +128,7 @@ def run_ingest(
         quoting=quoting,
         chunk_size=settings.ingest.chunk_size,
         max_text_chars=settings.ingest.max_text_chars,
+        max_row_bytes=settings.ingest.max_row_bytes,
         parent_source=parent_source,
     )
     try:
@@ -246,15 +248,21 @@ def workspace_status(store: Store, analysers: Sequence[str] = ()) -> WorkspaceSt
 
 
 def build_report(
-    store: Store, out: str | Path, *, settings: Settings | None = None, sections: Sequence[str] | None = None
+    store: Store,
+    out: str | Path,
+    *,
+    settings: Settings | None = None,
+    sections: Sequence[str] | None = None,
+    llm: str | None = None,
 ) -> Path:
-    """Write the self-contained HTML report to ``out`` and return its path."""
+    """Write the self-contained HTML report to ``out`` (atomically: a failure keeps the old file).
+
+    ``llm`` names the narratives' backend (see ``render_report``).
+    """
     settings = settings or Settings()
-    html = render_report(store, settings=settings, sections=sections)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    return out
+    check_output(out)
+    html = render_report(store, settings=settings, sections=sections, llm=llm)
+    return write_output(out, html)
 
 
 run_mirror = mirror_from_store  # the job is the store-backed analysis itself

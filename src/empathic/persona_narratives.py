@@ -48,11 +48,14 @@ def narrate_for_audience(
     ranker: str | None = None,
     seed: int = 0,
     ranking: TestimonialRanking | None = None,
+    include_flagged: bool = False,
 ) -> Narrative:
     """Rank the consented testimonials for a persona (by name) or an audience, then write a guarded narrative.
 
     ``ranking``: an existing ranking for this audience (the report ranks each persona once); its top ``k``
     are quoted and ``persona``, ``audience``, ``product`` and ``ranker`` are not used to rank again.
+    ``include_flagged``: testimonials the injection/abuse detector flags take part (their flagged sentences
+    are still never prompted nor quoted).
     """
     settings = settings or NarrateSettings()
     if emotion is not None and emotion not in LABELS:
@@ -68,7 +71,13 @@ def narrate_for_audience(
     backend = get_llm(llm or settings.llm, settings) if not hasattr(llm, "complete") else llm
     if ranking is None:
         ranking = select_testimonials(
-            store, audience, persona=persona, product=product, k=k, ranker=ranker or default_ranker(store)
+            store,
+            audience,
+            persona=persona,
+            product=product,
+            k=k,
+            ranker=ranker or default_ranker(store),
+            include_flagged=include_flagged,
         )
     top = ranking.results[:k]
     ids = [r.doc_id for r in top]
@@ -105,6 +114,7 @@ def narrate_for_audience(
         temperature=settings.temperature,
         retries=settings.retries,
         seed=seed,
+        include_flagged=include_flagged,
     )
 
 

@@ -1,15 +1,25 @@
-"""Needs detector: golden sentences per kind, negation, backlog grouping, and accuracy on the labelled fixture."""
+"""Needs detector: golden sentences per kind in two domains, negation, data-derived backlog aspects, and accuracy
+on the labelled clothing and customer-support test sets (tests/fixtures/README.md)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
-from empathic.analyse.needs import build_backlog, detect_needs, evaluate, idea_for
+from empathic.analyse.needs import build_backlog, detect_needs, evaluate, idea_for, mine_aspects
 from empathic.types import NeedKind, NeedSentence
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "needs_sentences.tsv"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "needs_sentences.tsv"
+
+
+def _bench():  # bench/needs.py resolves the twcs fixture's text from the shared data (it is not in the repo)
+    spec = importlib.util.spec_from_file_location("bench_needs", ROOT / "bench" / "needs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize(
@@ -23,6 +33,17 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "needs_sentences.ts
         ("It pilled after one wash.", NeedKind.PAIN_POINT),
         ("Way too short for me.", NeedKind.PAIN_POINT),
         ("I need a longer length.", NeedKind.NEED),
+        # customer service and other products: the cues are about asking and complaining, not about clothes
+        ("My order still hasn't arrived.", NeedKind.PAIN_POINT),
+        ("The app keeps crashing since the update.", NeedKind.PAIN_POINT),
+        ("I can't log into my account.", NeedKind.PAIN_POINT),
+        ("Worst customer service ever.", NeedKind.PAIN_POINT),
+        ("The battery life is way too short.", NeedKind.PAIN_POINT),
+        ("Can you refund me?", NeedKind.NEED),
+        ("Please help, I was charged twice.", NeedKind.NEED),
+        ("How do I change my flight?", NeedKind.NEED),
+        ("I'd rather have a physical screen.", NeedKind.WISH),
+        ("You should add a dark mode.", NeedKind.SUGGESTION),
     ],
 )
 def test_golden_sentences(sentence: str, kind: NeedKind) -> None:
@@ -34,14 +55,33 @@ def test_golden_sentences(sentence: str, kind: NeedKind) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["Love this dress, it fits perfectly and the colour is gorgeous.", "Great quality, I highly recommend it."],
+    [
+        "Love this dress, it fits perfectly and the colour is gorgeous.",
+        "Great quality, I highly recommend it.",
+        "Thanks for the quick reply!",
+        "I placed an order on Friday.",
+        "I updated to iOS 11.1 and it works now.",
+    ],
 )
-def test_praise_is_not_a_need(sentence: str) -> None:
+def test_praise_and_plain_facts_are_not_needs(sentence: str) -> None:
     assert detect_needs(1, sentence) == []
 
 
+@pytest.mark.parametrize("sentence", ["Cheap and works great.", "Fast card, cheap price, no complaints."])
+def test_cheap_praising_a_price_is_not_a_pain_point(sentence: str) -> None:
+    """The issue's memory-card reviews: "cheap" alone is praise of the price, not a complaint."""
+    assert detect_needs(1, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", ["It feels cheap and flimsy.", "Cheaply made, the case cracked.", "Poor quality."])
+def test_cheap_quality_is_still_a_pain_point(sentence: str) -> None:
+    (need,) = detect_needs(1, sentence)
+    assert need.kind is NeedKind.PAIN_POINT
+
+
 @pytest.mark.parametrize(
-    "sentence", ["I don't wish it were different.", "No pilling at all.", "It is not too short.", "Never faded."]
+    "sentence",
+    ["I don't wish it were different.", "No pilling at all.", "It is not too short.", "Never faded.", "No problems."],
 )
 def test_negated_cues_do_not_fire(sentence: str) -> None:
     assert all(n.kind is not NeedKind.WISH for n in detect_needs(1, sentence))
@@ -58,15 +98,57 @@ def test_one_result_per_need_sentence_in_text_order() -> None:
     assert [n.kind for n in needs] == [NeedKind.SUGGESTION, NeedKind.WISH, NeedKind.PAIN_POINT]
 
 
-def test_idea_keys_from_attributes_and_cues() -> None:
+def test_idea_keys_name_the_thing_in_the_sentence() -> None:
     def key(text: str) -> str:
         (need,) = detect_needs(1, text)
         return idea_for(need)
 
-    assert key("I wish it had pockets.") == "add pockets"
-    assert key("Runs small.") == "fit runs small: size guidance"
-    assert key("The zipper broke.") == "zip durability"
-    assert key("Please make a petite version.") == "petite sizes"
+    assert key("I wish it had pockets.") == "pockets"
+    assert key("The zipper broke.") == "zipper"
+    assert key("Please make a petite version.") == "petite version"
+    assert key("Lame.") == "other (pain point)"
+
+
+# an electronics product and a support channel, written for this test: no clothing word in them
+MEMORY_CARD = [
+    "The write speed is way too slow for 4K video.",
+    "Write speed dropped to 10 MB/s, so disappointed.",
+    "Terrible write speed on my camera.",
+    "The card stopped working after a month.",
+    "The card died after two weeks, corrupted all my photos.",
+    "Please add a lifetime warranty.",
+    "Cheap and works great.",
+    "Fits my camera and the price was cheap.",
+]
+SUPPORT = [
+    "Still waiting for my refund.",
+    "Can you refund me for the cancelled order?",
+    "I want a refund now.",
+    "My delivery hasn't arrived.",
+    "The delivery is three days late.",
+    "Why is the delivery so late?",
+    "Thanks for the help!",
+]
+
+
+def test_backlog_aspects_come_from_the_data_in_any_domain() -> None:
+    texts = MEMORY_CARD + SUPPORT + ["The card is fast.", "The card fits my camera.", "My order was fine."]
+    needs = [n for i, text in enumerate(MEMORY_CARD + SUPPORT) for n in detect_needs(i, text)]
+    assert len(needs) == 12, "every complaint and request above is detected, the praise is not"
+    ideas = {i.idea: i for i in build_backlog(needs, {}, background=texts)}
+    assert ideas["write speed"].evidence == 3 and ideas["write speed"].kind is NeedKind.PAIN_POINT
+    assert ideas["refund"].evidence == 3 and ideas["refund"].kind is NeedKind.NEED
+    assert ideas["delivery"].evidence == 3
+    assert ideas["card"].evidence == 2 and ideas["lifetime warranty"].evidence == 1
+    assert not {"size guidance", "fit", "fabric quality"} & {k for idea in ideas for k in (idea, idea.split(":")[0])}
+    assert all(not i.idea.startswith("fit ") and "size" not in i.idea for i in ideas.values())
+
+
+def test_mined_aspects_are_deterministic_and_skip_adjectives() -> None:
+    sentences = ["Battery is too small.", "The battery died.", "The screen is too dim."]
+    background = ["The screen is bright.", "The battery is small.", "A small screen.", "The screen is small."]
+    first = mine_aspects(sentences, background)
+    assert first == mine_aspects(sentences, background) == ["battery", "battery", "screen"]
 
 
 def test_backlog_groups_two_pocket_wishes() -> None:
@@ -83,7 +165,7 @@ def test_backlog_groups_two_pocket_wishes() -> None:
         5: ("Top", 4.0, {}),
     }
     ideas = build_backlog(needs, docs)
-    assert [i.idea for i in ideas] == ["add pockets", "zip durability"]
+    assert [i.idea for i in ideas] == ["pockets", "zip"]
     pockets = ideas[0]
     assert pockets.kind is NeedKind.WISH and pockets.evidence == 2 and pockets.doc_ids == (1, 2)
     assert dict(pockets.products) == {"Maxi dress": 2}
@@ -102,15 +184,32 @@ def test_backlog_without_ratings_and_bad_top() -> None:
         build_backlog(needs, {}, top=0)
 
 
-def test_fixture_accuracy_does_not_regress() -> None:
-    """Measured once on the labelled fixture (see tests/fixtures/README.md); 0.05 slack."""
+def test_clothing_test_set_does_not_regress() -> None:
+    """Floors from the frozen clothing TEST set (docs/benchmarks.md): measured minus 0.05, never below the old floors.
+
+    Measured after the domain-general rules: any-need P 0.891 R 0.513, micro P 0.766 R 0.441 (before: 0.929 / 0.469,
+    0.768 / 0.387); the precision floors stay at the old ones.
+    """
     lines = FIXTURE.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "sentence\tlabel" and len(lines) == 301
     sentences, labels = zip(*(line.rsplit("\t", 1) for line in lines[1:]), strict=True)
     result = evaluate(sentences, labels)
     micro, any_need = result["micro"], result["any_need"]
-    assert micro["precision"] >= 0.768 - 0.05 and micro["recall"] >= 0.387 - 0.05
-    assert any_need["precision"] >= 0.929 - 0.05 and any_need["recall"] >= 0.469 - 0.05
+    assert micro["precision"] >= 0.768 - 0.05 and micro["recall"] >= 0.441 - 0.05
+    assert any_need["precision"] >= 0.929 - 0.05 and any_need["recall"] >= 0.513 - 0.05
+
+
+@pytest.mark.shared_data
+def test_support_tweets_test_set(shared_data: Path) -> None:
+    """Floors from the frozen customer-support TEST set (300 tweet sentences; text read from the shared data, checked
+    by digest). Measured: any-need P 0.933 R 0.598, micro P 0.876 R 0.561; the clothing-only rules had R 0.098."""
+    bench = _bench()
+    sentences, labels = bench.read_twcs(shared_data)
+    assert len(sentences) == 300
+    result = evaluate(sentences, labels)
+    micro, any_need = result["micro"], result["any_need"]
+    assert any_need["precision"] >= 0.933 - 0.05 and any_need["recall"] >= 0.598 - 0.05
+    assert micro["precision"] >= 0.876 - 0.05 and micro["recall"] >= 0.561 - 0.05
 
 
 def test_head_word_fallback_skips_stop_words_before_singularising() -> None:
@@ -118,3 +217,27 @@ def test_head_word_fallback_skips_stop_words_before_singularising() -> None:
 
     need = NeedSentence(1, "Returned this.", NeedKind.PAIN_POINT, 0.5, "returned")
     assert not idea_for(need).startswith("thi ")
+
+
+def test_aspect_labels_carry_no_markup_or_control_characters() -> None:
+    """Labels are built from ASCII letters only, so a hostile sentence cannot smuggle HTML or terminal escapes."""
+    hostile = [
+        "The <script>alert(1)</script> checkout is broken.",
+        "\x1b[31mThe checkout\x1b[0m is broken again!",
+        "Ｔｈｅ ｃｈｅｃｋｏｕｔ is broken, please fix it.",
+    ]
+    needs = [n for i, s in enumerate(hostile) for n in detect_needs(i, s)]
+    labels = {i.idea for i in build_backlog(needs, {})}
+    assert labels and all(set(label) <= set("abcdefghijklmnopqrstuvwxyz '-()") for label in labels)
+    assert "checkout" in labels
+
+
+@pytest.mark.shared_data
+def test_twcs_fixture_text_is_checked_by_digest(shared_data: Path, tmp_path: Path) -> None:
+    bench = _bench()
+    rows = (ROOT / "tests" / "fixtures" / "needs_twcs.tsv").read_text(encoding="utf-8").splitlines()
+    tweet_id, index, _, label = rows[1].split("\t")
+    bad = tmp_path / "needs_twcs.tsv"
+    bad.write_text(f"{rows[0]}\n{tweet_id}\t{index}\t00000000\t{label}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not the text that was labelled"):
+        bench.read_twcs(shared_data, bad)

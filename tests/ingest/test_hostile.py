@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from empathic.types import ColumnMapping, QuarantineReason
 
 MAPPING = ColumnMapping(text_col="text", id_col="id", rating_col="rating", author_col="author")
-BIG = "x" * (2 * 1024 * 1024)
+BIG = "x" * 30_000  # over ingest.max_text_chars, within ingest.max_row_bytes: kept whole
+HUGE = b"17," + b"y" * (2 * 1024 * 1024) + b",1,max\n"  # over ingest.max_row_bytes: never held whole
 
 ROWS: list[tuple[bytes, str]] = [  # (raw line, expected outcome)
     (b"1,Great fit and colour,5,ann\n", "stored"),
@@ -32,6 +34,8 @@ ROWS: list[tuple[bytes, str]] = [  # (raw line, expected outcome)
     (b'14,"a review\nthat spans two lines",4,kim\r\n', "stored"),
     (b"15,short row\n", "malformed_row"),
     ("16,Ünïcödé and ñ are fine,4,lee\n".encode(), "stored"),
+    (HUGE, "row_too_large"),
+    (b"18,The row after the huge one,5,ned\n", "stored"),
 ]
 
 
@@ -63,6 +67,7 @@ def test_hostile_file_every_row_accounted_for(workspace, tmp_path: Path, compres
     assert texts["10"] == "😍🔥", "emoji-only text is kept"
     assert texts["14"] == "a review\nthat spans two lines"
     assert texts["1"] == "Great fit and colour", "the first version of a duplicated id wins"
+    assert texts["18"] == "The row after the huge one"
 
     # Undecodable bytes are never dropped: the exact bytes are kept.
     enc = workspace.quarantine(reason="invalid_encoding")
@@ -73,7 +78,10 @@ def test_hostile_file_every_row_accounted_for(workspace, tmp_path: Path, compres
     unbalanced = [q for q in workspace.quarantine(reason="malformed_row") if q.row_number == 7]
     assert unbalanced and unbalanced[0].raw.startswith('6,"unbalanced quote')
     big = workspace.quarantine(reason="text_too_long")
-    assert len(big) == 1 and len(big[0].raw) > 2_000_000, "the 2 MB field is kept in full"
+    assert len(big) == 1 and len(big[0].raw) > len(BIG), "a long text within the row bound is kept in full"
+    (huge,) = workspace.quarantine(reason="row_too_large")
+    assert huge.row_number == 22 and huge.raw_bytes == HUGE[:256] and huge.raw == HUGE[:256].decode()
+    assert f"{len(HUGE):,} bytes" in huge.detail and hashlib.sha256(HUGE).hexdigest() in huge.detail
 
     # Re-ingesting the same file is idempotent: nothing new stored, quarantine not repeated.
     before = workspace.status()

@@ -90,16 +90,16 @@ def test_openai_backend_scrubs_every_message_it_sends() -> None:
 
 
 def test_no_contact_detail_reaches_an_external_endpoint_through_narrate() -> None:
-    """Sentences and author names with contact details are set aside before the prompt is built; the
-    backend's own scrubbing (above) is the second line."""
+    """Sentences and author names with contact details are set aside before the prompt is built (even when the
+    flagged reviews are included); the backend's own scrubbing (above) is the second line."""
     reply = {"choices": [{"message": {"role": "assistant", "content": "{{Q1}} Dry all day."}}]}
     with ChatServer(lambda request: reply) as server:
         llm = OpenAILLM(base_url=server.base_url, model="m")
-        result = narrate(injection_sources(with_pii=True), fmt="social", llm=llm, max_quotes=3)
+        result = narrate(injection_sources(with_pii=True), fmt="social", llm=llm, max_quotes=3, include_flagged=True)
         blob = repr(server.requests)
     for personal in ("fiona.c", "example.com", "7700", "fiona_rides"):
         assert personal not in blob and personal not in result.text, personal
-    assert result.checks["suspicious_patterns"]["contact_detail"] >= 1
+    assert result.checks["suspicious_patterns"]["contact"] >= 1
     assert '"author": "a customer"' in blob  # the author name that carried an e-mail address is not sent
 
 

@@ -197,7 +197,7 @@ def needs_from_store(store: Store, *, top: int = 20) -> tuple[list[NeedSentence]
         d.doc_id or 0: (d.product, d.rating, dict(zip(EKMAN_NAMES, map(float, row), strict=True)))
         for d, row in zip(docs, mix, strict=True)
     }
-    return found, build_backlog(found, info, top=top)
+    return found, build_backlog(found, info, top=top, background=[d.text for d in docs])
 
 
 def _target_value(doc: Document, target: str) -> float | None:

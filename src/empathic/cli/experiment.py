@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
+from empathic.cli.safe import terminal_safe
 from empathic.errors import ExperimentDataError
 from empathic.experiment.runner import analyze_file, replay_file
 from empathic.types import BanditKind, ExperimentResult
@@ -84,8 +86,8 @@ def render_experiment(r: ExperimentResult, json_out: bool) -> None:
             f"[{x.cs_low:+.4g}, {x.cs_high:+.4g}]",
         )
     out.print(t)
-    verdict = "OK" if r.srm_ok else "[bold red]MISMATCH: do not trust these lifts[/]"
-    out.print(f"Sample ratio check: chi² = {_f(r.srm_chi2)}, p = {_f(r.srm_p_value)} → {verdict}")
+    verdict = ("OK", "") if r.srm_ok else ("MISMATCH: do not trust these lifts", "bold red")
+    out.print(Text.assemble(f"Sample ratio check: chi² = {_f(r.srm_chi2)}, p = {_f(r.srm_p_value)} → ", verdict))
 
 
 @experiment_app.command("list")
@@ -225,7 +227,7 @@ def recommend_cmd(
     if json_out:
         print_json(rec.to_dict())
         return
-    t = Table(title=f"{bandit} / {segment}: show [bold]{rec.arm}[/]")
+    t = Table(title=Text.assemble(terminal_safe(f"{bandit} / {segment}: show "), (terminal_safe(rec.arm), "bold")))
     for c in ("arm", "shown", "reward mean", "P(best)"):
         t.add_column(c, justify="left" if c == "arm" else "right")
     for a, s in rec.state.arms.items():

@@ -6,9 +6,11 @@ with ``--json`` the same error comes as ``{"error": {"code", "message", "hint"}}
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -34,10 +36,13 @@ from empathic.cli.render import (
     render_quarantine,
     render_status,
 )
+from empathic.cli.safe import terminal_safe
+from empathic.cli.trust import register as register_trust
 from empathic.cli.voc import register as register_voc
+from empathic.config import UntrustedSettingWarning
 from empathic.errors import EmpathicError, Interrupted, Terminated
 from empathic.types import ColumnMapping, DocumentKind
-from empathic.workspace import Workspace
+from empathic.workspace import Workspace, os_fault
 
 app = typer.Typer(
     name="empathic",
@@ -54,6 +59,7 @@ register_relate(app)
 register_narrate(app)
 register_predict(app)
 register_pretest(app, train_app)
+register_trust(app)
 app.add_typer(train_app, name="train")
 
 
@@ -78,7 +84,8 @@ def init(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace: a folder with empathic.toml and an SQLite database."""
-    ws = Workspace.init(directory)
+    with Workspace.init(directory) as ws:  # closed: no database handle outlives the command
+        pass
     emit(
         {"workspace": str(ws.path), "config": str(ws.path / "empathic.toml")},
         json_out,
@@ -188,11 +195,19 @@ def analyze(
 def report(
     workspace: WorkspaceOpt = Path("."),
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+    llm: Annotated[
+        str | None,
+        typer.Option(
+            "--llm",
+            help="Backend of the narratives: extractive, local or openai. Without it, a backend that sends "
+            "text off this machine is never used.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write a self-contained HTML report (charts inline, opens offline)."""
     with Workspace(workspace) as ws:
-        path = ws.report(out)
+        path = ws.report(out, llm=llm)
     emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
 
 
@@ -255,6 +270,17 @@ def _interrupted(exc: BaseException | None = None) -> Interrupted:
     return Interrupted("Interrupted before the command finished; run the same command again.", signum=signum)
 
 
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    """Settings left out of an untrusted workspace: one plain line on stderr (stdout stays clean for --json)."""
+    if issubclass(category, UntrustedSettingWarning):
+        print(terminal_safe(f"warning: {message}"), file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn Empathic errors into exit code 2.
 
@@ -273,12 +299,18 @@ def main(argv: list[str] | None = None) -> None:
     _SIGNALS.clear()
     code: object = 0
     try:
-        code = app(args=args, standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", UntrustedSettingWarning)
+            warnings.showwarning = _show_warning
+            code = app(args=args, standalone_mode=False)
     except Interrupted as exc:
         print_error(exc, json_out)
         sys.exit(exc.exit_code)
     except EmpathicError as exc:
         print_error(exc, json_out)
+        sys.exit(2)
+    except OSError as exc:  # a file fault no layer turned into an EMP error: still no traceback
+        print_error(os_fault(exc), json_out)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -287,11 +319,12 @@ def main(argv: list[str] | None = None) -> None:
         print_error(err, json_out)
         sys.exit(err.exit_code)
     except typer.TyperException as exc:  # usage errors (bad option values...) in non-standalone mode
-        show = getattr(exc, "show", None)
+        show, text = getattr(exc, "show", None), io.StringIO()
         if callable(show):
-            show()
+            show(file=text)
         else:
-            print(exc, file=sys.stderr)
+            print(exc, file=text)
+        sys.stderr.write(terminal_safe(text.getvalue()))  # it quotes the values given, which may be pasted text
         sys.exit(int(getattr(exc, "exit_code", 2)))
     finally:
         for signum, handler in previous.items():

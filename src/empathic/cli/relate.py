@@ -28,6 +28,13 @@ def testimonials(
     ranker: Annotated[str, typer.Option(help="Ranker backend: 'embedding' (default) or 'lexical'.")] = "embedding",
     diversity: Annotated[float, typer.Option(help="MMR diversity in [0, 1] (0 = score order).")] = 0.3,
     explain: Annotated[bool, typer.Option("--explain", help="List every excluded candidate and why.")] = False,
+    include_flagged: Annotated[
+        bool,
+        typer.Option(
+            "--include-flagged",
+            help="Also rank testimonials the injection/abuse detector flags (shown with their unsafe flags).",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Consented testimonials ranked for a persona or audience, with explained scores and exclusions."""
@@ -39,7 +46,15 @@ def testimonials(
     except ValueError as exc:
         raise RelateError(str(exc), hint="Separate filters with commas: key=value,key=value.") from None
     with Workspace(workspace) as ws:
-        ranking = ws.testimonials(target, persona=persona, product=product, k=k, ranker=ranker, diversity=diversity)
+        ranking = ws.testimonials(
+            target,
+            persona=persona,
+            product=product,
+            k=k,
+            ranker=ranker,
+            diversity=diversity,
+            include_flagged=include_flagged,
+        )
     if json_out:
         print_json(ranking.to_dict(explain=explain))
         return

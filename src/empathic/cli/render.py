@@ -1,4 +1,10 @@
-"""Rendering for the CLI: Rich tables and progress bars for people, JSON for machines."""
+"""Rendering for the CLI: Rich tables and progress bars for people, JSON for machines.
+
+Every string Rich prints goes through :class:`SafeConsole`: markup and emoji codes are off (a
+review saying ``[link=...]`` stays text) and control, escape and bidi characters are shown as
+visible markers (:func:`~empathic.cli.safe.terminal_safe`). Our own styling is built as
+:class:`rich.text.Text`, whose pieces are ours.
+"""
 
 from __future__ import annotations
 
@@ -17,18 +23,39 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
+from empathic.cli.safe import json_safe, terminal_safe
 from empathic.errors import EmpathicError
 from empathic.registry import Entry
 from empathic.types import AnalysisSummary, IngestSummary, MirrorResult, QuarantinedRow, ReplyLinks, WorkspaceStatus
 
-out = Console()
-err = Console(stderr=True)
+
+class SafeConsole(Console):
+    """A Rich console that never interprets text: no markup, no emoji codes, controls neutralised.
+
+    >>> import io
+    >>> c = SafeConsole(file=io.StringIO(), width=40)
+    >>> c.print("[bold]x[/] \\x1b]52;c;aGk=\\x07")
+    >>> c.file.getvalue()
+    '[bold]x[/] ␛]52;c;aGk=␇\\n'
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**({"markup": False, "emoji": False} | kwargs))
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs["markup"] = kwargs["emoji"] = False  # also when a caller passes markup=True
+        return super().render_str(terminal_safe(text), **kwargs)
+
+
+out = SafeConsole()
+err = SafeConsole(stderr=True)
 
 
 def print_json(data: Any) -> None:
-    """JSON on stdout, UTF-8, no Rich markup."""
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON on stdout, UTF-8, no Rich markup; invisible and bidi characters as ``\\u`` escapes."""
+    print(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def emit(data: Mapping[str, Any], json_out: bool, message: str) -> None:
@@ -42,9 +69,9 @@ def print_error(exc: EmpathicError, json_out: bool) -> None:
     if json_out:
         print_json({"error": exc.to_dict()})
         return
-    err.print(f"[bold red]{exc.code}[/]: {exc.message}", highlight=False, markup=True)
+    err.print(Text.assemble((exc.code, "bold red"), ": ", terminal_safe(exc.message)), highlight=False, soft_wrap=True)
     if exc.hint:
-        err.print(f"[yellow]Fix:[/] {exc.hint}", highlight=False)
+        err.print(Text.assemble(("Fix:", "yellow"), " ", terminal_safe(exc.hint)), highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -55,14 +82,14 @@ def progress_bar(label: str, quiet: bool, unit: str = "items") -> Iterator[Any]:
         return
     counter = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         counter,
         TimeRemainingColumn(),
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(terminal_safe(label), total=None)
 
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total or None)

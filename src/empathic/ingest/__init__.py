@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from empathic.ingest.normalize import Normalizer
-from empathic.ingest.readers import detect_format, read_records
+from empathic.ingest.readers import MAX_ROW_BYTES, detect_format, read_records
 from empathic.types import ColumnMapping, Document, DocumentKind, IngestBatch, QuarantinedRow
 
 __all__ = ["default_source", "iter_batches"]
+
+CHUNK_TEXT = 8 * 1024 * 1024  # a chunk is also cut at about this much row text, so big rows can't pile up
 
 
 def default_source(path: str | Path) -> str:
@@ -49,11 +51,14 @@ def iter_batches(
     quoting: str | None = None,
     chunk_size: int = 2000,
     max_text_chars: int = 20000,
+    max_row_bytes: int = MAX_ROW_BYTES,
     parent_source: str | None = None,
 ) -> Iterator[IngestBatch]:
     """Read a file in chunks of ``chunk_size`` rows, validating each row (see :mod:`.normalize`).
 
-    ``parent_source`` pins the source where the parent ids of ``mapping.parent_col`` are looked up.
+    Memory is bounded by ``max_row_bytes``: a longer row is quarantined as ``row_too_large``, and a
+    chunk is cut early once its rows hold :data:`CHUNK_TEXT` characters. ``parent_source`` pins the source
+    where the parent ids of ``mapping.parent_col`` are looked up.
     """
     path = Path(path)
     real_fmt = fmt or detect_format(path)[0]
@@ -70,6 +75,7 @@ def iter_batches(
     docs: list[Document] = []
     bad: list[QuarantinedRow] = []
     checked = False
+    held = 0
     for rec in read_records(
         path,
         fmt=fmt,
@@ -77,6 +83,7 @@ def iter_batches(
         columns=columns,
         quoting=quoting,
         batch_size=chunk_size,
+        max_row_bytes=max_row_bytes,
         position=position,
     ):
         if not checked and rec.fields is not None:
@@ -88,8 +95,9 @@ def iter_batches(
             checked = True
         out = normalizer(rec)
         (docs if isinstance(out, Document) else bad).append(out)
-        if len(docs) + len(bad) >= chunk_size:
+        held += len(rec.raw)
+        if len(docs) + len(bad) >= chunk_size or held >= CHUNK_TEXT:
             yield IngestBatch(len(docs) + len(bad), tuple(docs), tuple(bad), position[0](), total)
-            docs, bad = [], []
+            docs, bad, held = [], [], 0
     if docs or bad:
         yield IngestBatch(len(docs) + len(bad), tuple(docs), tuple(bad), total, total)

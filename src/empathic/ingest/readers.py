@@ -13,6 +13,11 @@ is reported as malformed and the following lines are parsed again as rows of the
 >>> _ = p.write_text('id,text\\n1,hello\\n2,"unclosed\\n3,world\\n')
 >>> [(r.line, r.problem) for r in read_records(p)]
 [(2, None), (3, <QuarantineReason.MALFORMED_ROW: 'malformed_row'>), (4, None)]
+
+Memory is bounded by ``max_row_bytes``, not by the longest line (see :mod:`.bounded`): a longer
+physical line comes out as ``row_too_large`` with its first bytes, length and sha256, and a quoted
+CSV field still open after ``max_row_bytes`` is taken as a stray quote (its line is quarantined and
+reading resumes at the next line), so later rows are still read.
 """
 
 from __future__ import annotations
@@ -28,10 +33,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from empathic.config import IngestSettings
 from empathic.errors import InputFileError
+from empathic.ingest.bounded import (
+    MAX_JSON_DEPTH,
+    Oversize,
+    bounded_lines,
+    encode_exact,
+    json_too_deep,
+    too_large_record,
+)
 from empathic.types import QuarantineReason, RawRecord
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
+MAX_ROW_BYTES = IngestSettings.max_row_bytes  # the default of ingest.max_row_bytes
 _SUFFIXES = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -86,14 +101,16 @@ def _open_binary(path: Path, gz: bool) -> tuple[IO[bytes], Callable[[], int]]:
     return raw, _Counter(raw)
 
 
-def _sniff_encoding(stream: IO[bytes], encoding: str) -> str:
-    """A BOM wins over the configured encoding (UTF-8 with BOM, UTF-16 LE/BE)."""
+def _sniff_encoding(stream: IO[bytes], encoding: str) -> tuple[str, str]:
+    """``(codec to decode, codec of the bytes)``: a BOM wins over the configured encoding."""
     head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return encoding
+        return "utf-8-sig", "utf-8"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16", "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", "utf-16-be"
+    return encoding, encoding
 
 
 def _escape(text: str, encoding: str) -> tuple[str, bytes | None]:
@@ -106,14 +123,22 @@ def _escape(text: str, encoding: str) -> tuple[str, bytes | None]:
         return raw.decode("utf-8" if encoding == "utf-8-sig" else encoding, "backslashreplace"), raw
 
 
-class _LineTap:
-    """Feeds lines to csv.reader and remembers which physical lines made each record."""
+class _Overflow(Exception):
+    """Raised through csv.reader when the record in progress would pass ``max_row_bytes``."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
+
+class _LineTap:
+    """Feeds lines to csv.reader, remembers which physical lines made each record, bounds its size."""
+
+    def __init__(self, lines: Iterator[str | Oversize], limit: int, encode: Callable[[str], bytes]) -> None:
         self._lines = lines
-        self._pending: deque[tuple[int, str]] = deque()
+        self._limit = limit
+        self._encode = encode
+        self._pending: deque[tuple[int, str | Oversize]] = deque()
         self.next_line = 1
         self.taken: list[tuple[int, str]] = []
+        self.taken_bytes = 0
+        self.overflow_bytes = 0
 
     def __iter__(self) -> _LineTap:
         return self
@@ -125,21 +150,46 @@ class _LineTap:
             line = next(self._lines)
             number = self.next_line
             self.next_line += 1
+        if isinstance(line, Oversize):
+            size = line.size
+        elif line.isascii():
+            size = len(line)
+        else:
+            size = len(self._encode(line))
+        if isinstance(line, Oversize) or self.taken_bytes + size > self._limit:
+            self._pending.appendleft((number, line))  # read again once the record in progress is settled
+            self.overflow_bytes = self.taken_bytes + size
+            raise _Overflow
         self.taken.append((number, line))
+        self.taken_bytes += size
         return line
 
     def take(self) -> list[tuple[int, str]]:
-        taken, self.taken = self.taken, []
+        taken, self.taken, self.taken_bytes = self.taken, [], 0
         return taken
+
+    def take_oversize(self) -> tuple[int, Oversize]:
+        number, over = self._pending.popleft()
+        assert isinstance(over, Oversize)
+        return number, over
 
     def push_back(self, lines: list[tuple[int, str]]) -> None:
         self._pending.extendleft(reversed(lines))
 
 
 def _read_delimited(
-    text: IO[str], delimiter: str, quoting: str, columns: list[str] | None, encoding: str
+    text: IO[str],
+    delimiter: str,
+    quoting: str,
+    columns: list[str] | None,
+    encoding: str,
+    codec: str,
+    limit: int,
 ) -> Iterator[RawRecord]:
-    tap = _LineTap(iter(text))
+    def encode(line: str) -> bytes:
+        return encode_exact(line, codec)
+
+    tap = _LineTap(bounded_lines(text.readline, limit, encode), limit, encode)
     q = csv.QUOTE_NONE if quoting == "none" else csv.QUOTE_MINIMAL
     header = columns
 
@@ -157,6 +207,33 @@ def _read_delimited(
             error = f"unparseable CSV ({exc})"
             values = []
             rows = reader()
+        except _Overflow:
+            rows = reader()
+            lines = tap.take()
+            if header is None:
+                raise InputFileError(
+                    f"The header row is longer than ingest.max_row_bytes={limit:,} bytes.",
+                    hint="Check the delimiter and quoting, or raise ingest.max_row_bytes in empathic.toml.",
+                ) from None
+            if not lines:  # the record starts with a physical line over the bound
+                number, over = tap.take_oversize()
+                yield too_large_record(number, over, limit, codec)
+                continue
+            # A quoted field still open after max_row_bytes: take its quote as stray, resume on the next line.
+            tap.push_back(lines[1:])
+            first, line = lines[0]
+            shown, raw_bytes = _escape(line, encoding)
+            yield RawRecord(
+                line=first,
+                fields=None,
+                raw=shown,
+                raw_bytes=raw_bytes,
+                problem=QuarantineReason.MALFORMED_ROW,
+                detail=f"line {first}: a quoted field opened here was still open after {len(lines):,} lines "
+                f"({tap.overflow_bytes:,} bytes, over ingest.max_row_bytes={limit:,}), so its quote is "
+                f"taken as stray; reading resumes at line {first + 1}",
+            )
+            continue
         lines = tap.take()
         if not lines:
             break
@@ -217,8 +294,11 @@ def _jsonable(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_jsonl(stream: IO[bytes], encoding: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(stream, start=1):
+def _read_jsonl(stream: IO[bytes], encoding: str, limit: int) -> Iterator[RawRecord]:
+    for number, line in enumerate(bounded_lines(stream.readline, limit), start=1):
+        if isinstance(line, Oversize):
+            yield too_large_record(number, line, limit, encoding)
+            continue
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]
         if not line.strip():
@@ -236,7 +316,8 @@ def _read_jsonl(stream: IO[bytes], encoding: str) -> Iterator[RawRecord]:
             )
             continue
         try:
-            obj = json.loads(text)
+            deep = json_too_deep(text)
+            obj = None if deep else json.loads(text)
         except json.JSONDecodeError as exc:
             yield RawRecord(
                 line=number,
@@ -244,6 +325,17 @@ def _read_jsonl(stream: IO[bytes], encoding: str) -> Iterator[RawRecord]:
                 raw=text,
                 problem=QuarantineReason.MALFORMED_ROW,
                 detail=f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})",
+            )
+            continue
+        except RecursionError:  # what the depth check lets through still cannot stop the run
+            deep = True
+        if deep:
+            yield RawRecord(
+                line=number,
+                fields=None,
+                raw=text,
+                problem=QuarantineReason.MALFORMED_ROW,
+                detail=f"line {number}: JSON nested deeper than {MAX_JSON_DEPTH} levels",
             )
             continue
         if not isinstance(obj, dict):
@@ -258,21 +350,6 @@ def _read_jsonl(stream: IO[bytes], encoding: str) -> Iterator[RawRecord]:
         yield RawRecord(line=number, fields={str(k): _jsonable(v) for k, v in obj.items()}, raw=text)
 
 
-def _read_parquet(path: Path, batch_size: int) -> Iterator[RawRecord]:
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises several types for a broken file
-        raise InputFileError(f"{path.name} is not a readable Parquet file: {exc}.") from exc
-    number = 0
-    for batch in pf.iter_batches(batch_size=batch_size):
-        for row in batch.to_pylist():
-            number += 1
-            fields = {str(k): _jsonable(v) for k, v in row.items()}
-            yield RawRecord(line=number, fields=fields, raw=json.dumps(fields, ensure_ascii=False))
-
-
 def read_records(
     path: str | Path,
     *,
@@ -281,13 +358,15 @@ def read_records(
     columns: list[str] | None = None,
     quoting: str | None = None,
     batch_size: int = 2000,
+    max_row_bytes: int = MAX_ROW_BYTES,
     position: list[Callable[[], int]] | None = None,
 ) -> Iterator[RawRecord]:
     """Yield every row of a file as a :class:`RawRecord`, in file order.
 
     ``columns`` names the columns of a file without a header row. ``quoting`` is ``"minimal"``
-    (CSV default) or ``"none"`` (TSV default). If ``position`` is a list, a callable giving
-    the bytes read so far is appended to it (for progress bars).
+    (CSV default) or ``"none"`` (TSV default). A row longer than ``max_row_bytes`` is never held
+    in memory whole: it comes out as ``row_too_large``. If ``position`` is a list, a callable
+    giving the bytes read so far is appended to it (for progress bars).
     """
     path = Path(path)
     detected, gz = detect_format(path) if fmt is None else (fmt, path.suffix.lower() in (".gz", ".gzip"))
@@ -307,7 +386,9 @@ def read_records(
             )
         if position is not None:
             position.append(lambda: 0)
-        yield from _read_parquet(path, batch_size)
+        from empathic.ingest.parquet import read_parquet  # pyarrow loads only for Parquet
+
+        yield from read_parquet(path, batch_size, max_row_bytes)
         return
     stream, tell = _open_binary(path, gz)
     if position is not None:
@@ -315,14 +396,13 @@ def read_records(
     try:
         buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
         if detected == "jsonl":
-            yield from _read_jsonl(buffered, encoding)
+            yield from _read_jsonl(buffered, encoding, max_row_bytes)
             return
-        enc = _sniff_encoding(buffered, encoding)
+        enc, codec = _sniff_encoding(buffered, encoding)
         text = io.TextIOWrapper(buffered, encoding=enc, errors="surrogateescape", newline="")
         delimiter = "\t" if detected == "tsv" else ","
-        yield from _read_delimited(
-            text, delimiter, quoting or ("none" if detected == "tsv" else "minimal"), columns, enc
-        )
+        quote = quoting or ("none" if detected == "tsv" else "minimal")
+        yield from _read_delimited(text, delimiter, quote, columns, enc, codec, max_row_bytes)
     except (OSError, EOFError) as exc:
         raise InputFileError(
             f"{path.name} could not be read to the end: {exc}.",

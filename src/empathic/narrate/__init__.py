@@ -8,7 +8,7 @@ as escaped data, generates, and checks the output (:mod:`empathic.narrate.guards
 
 from __future__ import annotations
 
-from empathic.narrate.base import LLM, get_llm
+from empathic.narrate.base import LLM, get_llm, runs_locally
 from empathic.narrate.narrator import DISCLOSURE, narrate
 
-__all__ = ["DISCLOSURE", "LLM", "get_llm", "narrate"]
+__all__ = ["DISCLOSURE", "LLM", "get_llm", "narrate", "runs_locally"]

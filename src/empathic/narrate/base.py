@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from empathic import registry
 from empathic.config import NarrateSettings
+from empathic.errors import RegistryError
 
 
 @runtime_checkable
@@ -39,3 +40,18 @@ def get_llm(name: str, settings: NarrateSettings | None = None) -> LLM:
     settings = settings or NarrateSettings()
     from_settings = getattr(factory, "from_settings", None)
     return from_settings(settings) if callable(from_settings) else factory()
+
+
+def runs_locally(name: str) -> bool:
+    """True when the registered backend ``name`` declares ``external = False`` (text stays in this process).
+
+    Unknown, uninstalled and undeclared backends count as external: they are not known to stay here.
+
+    >>> runs_locally("extractive"), runs_locally("openai"), runs_locally("no-such-backend")
+    (True, False, False)
+    """
+    try:
+        factory = registry.get("llm", name)
+    except RegistryError:
+        return False
+    return getattr(factory, "external", True) is False

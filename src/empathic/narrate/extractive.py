@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from empathic.config import NarrateSettings
-from empathic.narrate.guards import instruction_signs
 from empathic.narrate.prompts import Brief, parse_brief
+from empathic.safety import scan
 from empathic.types import NarrativeFormat
 
 TONE = {
@@ -36,9 +36,9 @@ TONE = {
 
 
 def _safe(value: str, default: str) -> str:
-    """Author names and labels are customer data: used only when they read like plain words."""
+    """Author names and labels are customer data: used only when they read like plain words the detector passes."""
     value = " ".join(value.split())
-    if not value or len(value) > 60 or instruction_signs(value) or any(c in value for c in '{}<>[]"“”'):
+    if not value or len(value) > 60 or scan(value).flagged or any(c in value for c in '{}<>[]"“”'):
         return default
     return value
 

@@ -23,23 +23,32 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from empathic.analyse.sentences import covering_span
 from empathic.errors import NarrativeGuardError, NoQuotableSourceError
 from empathic.narrate.base import LLM
-from empathic.narrate.guards import check_output, clean_excerpt, instruction_signs, language_of, scrub
+from empathic.narrate.guards import check_output, clean_excerpt, language_of, scrub
 from empathic.narrate.prompts import PLACEHOLDER, Brief, BriefQuote, build_messages
+from empathic.safety import scan
 from empathic.types import Narrative, NarrativeFormat, QuotedSpan, SourceQuote
 
 DISCLOSURE = "Disclosure: some of the customers quoted here received a free product or another incentive."
 
 
 def _author(s: SourceQuote) -> str:
-    """Author names are customer data: one with contact details or instruction-like text is not shown."""
-    return s.author if s.author and not instruction_signs(s.author) else "a customer"
+    """Author names are customer data: one the detector flags (contact details, instructions...) is not shown."""
+    return s.author if s.author and not scan(s.author).flagged else "a customer"
 
 
 def _label(value: str) -> str:
-    """Persona labels and product names may derive from customer data: dropped if they look like instructions."""
-    return "" if instruction_signs(value) else value
+    """Persona labels and product names may derive from customer data: dropped if the detector flags them."""
+    return "" if scan(value).flagged else value
+
+
+def _whole_sentences(text: str, part: str) -> tuple[int, int] | None:
+    """Where ``part`` of ``text`` lies, grown to whole sentences: a ranker's highlight cut at a URL's dot, a
+    decimal or an abbreviation is never quoted as a fragment (the fragment alone could look clean)."""
+    at = text.find(part.strip()) if part and part.strip() else -1
+    return covering_span(text, at, at + len(part.strip())) if at >= 0 else None
 
 
 def narrate(
@@ -57,10 +66,13 @@ def narrate(
     seed: int = 0,
     retries: int = 2,
     canaries: Sequence[str] = (),
+    include_flagged: bool = False,
 ) -> Narrative:
     """A guarded narrative of format ``fmt`` from ``sources`` (best first, e.g. ranked testimonials).
 
-    ``emotion`` re-orders the sources by that emotion's probability when they carry one.
+    ``emotion`` re-orders the sources by that emotion's probability when they carry one. A source the
+    injection/abuse detector flags (:func:`empathic.safety.scan`) is not quoted unless ``include_flagged``;
+    even then its flagged sentences, and whatever follows the first of them, are never quoted nor prompted.
     """
     started = time.perf_counter()
     fmt = NarrativeFormat(fmt)
@@ -78,23 +90,31 @@ def narrate(
     clean_texts: list[tuple[int, str]] = []  # what a quote may come from: consented text minus the set-aside parts
     set_aside: list[str] = []
     signs: Counter[str] = Counter()
+    flagged_sources: list[int] = []
     for s in consented:
         excerpt = clean_excerpt(s.text)
-        clean_texts.append((s.doc_id, excerpt.clean_text))
         set_aside += excerpt.set_aside
         signs.update(excerpt.signs)
+        if excerpt.verdict.flagged:
+            flagged_sources.append(s.doc_id)
+            if not include_flagged:
+                continue
+        clean_texts.append((s.doc_id, excerpt.clean_text))
         quote = excerpt.text
-        if s.highlight and s.highlight in s.text and "\n" not in s.highlight and not instruction_signs(s.highlight):
-            quote = s.highlight.strip()
+        span = _whole_sentences(s.text, s.highlight)
+        if span and span[1] <= excerpt.trusted_end and "\n" not in s.text[span[0] : span[1]]:
+            quote = s.text[span[0] : span[1]]
         same_story = not picked or product or s.product == picked[0][0].product
         if quote and same_story and len(picked) < max_quotes:
             picked.append((s, quote))
     if not picked:
+        held = f", {len(flagged_sources)} flagged by the injection/abuse detector" if flagged_sources else ""
         raise NoQuotableSourceError(
             f"None of the {len(sources)} sources is consented and has a clean sentence to quote "
-            f"({len(forbidden)} without consent).",
+            f"({len(forbidden)} without consent{held}).",
             hint="Ingest testimonials with a consent column (--consent-col) and rank them first "
-            "(`empathic testimonials`).",
+            "(`empathic testimonials`)"
+            + ("; see the flags with `empathic testimonials --explain`." if flagged_sources else "."),
         )
     if not product:
         products = Counter(s.product for s, _ in picked if s.product)
@@ -107,7 +127,7 @@ def narrate(
         audience=_label(audience),
         product=product,
         emotion=emotion or "",
-        needs=tuple(n for n in needs if not instruction_signs(n))[:3],
+        needs=tuple(n for n in needs if not scan(n).flagged)[:3],
         canary=canary,
     )
     messages = build_messages(brief)
@@ -142,6 +162,7 @@ def narrate(
             language=language,
             context_names=[n for n in (brief.product, brief.audience) if n],
             system=messages[0]["content"],
+            customers=[(s.doc_id, _author(s)) for s, _ in picked],
         )
         if not raw.strip():
             check.failures.append("empty_output")
@@ -167,9 +188,13 @@ def narrate(
         "unsupported_numbers": check.unsupported_numbers,
         "unsupported_claims": check.unsupported_claims,
         "injection_signs": check.injection_signs,
+        "attributions_verbatim": True,  # words given to a named customer are verbatim in their text
+        "named_attributions": check.attributions,
         "sources_offered": len(picked),
         "excluded_non_consented": len(forbidden),
         "suspicious_sentences_removed": len(set_aside),
+        "flagged_sources": flagged_sources,
+        "flagged_sources_included": include_flagged,
         "suspicious_patterns": dict(signs),
         "scrubbed": dict(scrubbed),
         "disclosure": bool(incentivised),

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from empathic.errors import BackendNotInstalledError, ConfigError
+from empathic.fsutil import atomic_write
 
 if TYPE_CHECKING:
     import torch
@@ -429,7 +430,7 @@ def train_pairwise(
     fp32 = out / "scorer.fp32.onnx"
     export_diff = export_onnx(model, fp32)
     tokenizer = out / "tokenizer.json"
-    tokenizer.write_bytes((_weights_dir() / "tokenizer.json").read_bytes())
+    atomic_write(tokenizer, (_weights_dir() / "tokenizer.json").read_bytes())
     rng = np.random.default_rng(seed)
     pool = np.unique(hp[train].ravel())
     calib = rng.choice(pool, min(400, len(pool)), replace=False)
@@ -490,8 +491,8 @@ def train_pairwise(
         "train_seconds": round(time.perf_counter() - t0, 1),
     }
     manifest["sha256"] = {f: sha256_file(out / f) for f in ("scorer.onnx", "tokenizer.json")}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(model_card(manifest), encoding="utf-8")
+    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    atomic_write(out / "MODEL_CARD.md", model_card(manifest))
     return manifest
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from empathic.errors import BackendNotInstalledError
+from empathic.fsutil import atomic_write
 from empathic.predict.features import BLOCKS, FeatureExtractor, HeadlineFeatures, NgramVectorizer
 from empathic.predict.pairs import Packages, Pairs, bootstrap_ci, build_pairs, pairwise_accuracy, significant
 
@@ -237,7 +238,7 @@ def write_model(out: Path, name: str, state: Mapping[str, Any], recipe: Recipe, 
     out.mkdir(parents=True, exist_ok=True)
     arrays = {k: np.asarray(v, dtype=np.float32) for k, v in state.items() if k != "vocabulary"}
     np.savez_compressed(out / "weights.npz", **arrays)
-    (out / "vocabulary.json").write_text(json.dumps(list(state["vocabulary"]), ensure_ascii=False), encoding="utf-8")
+    atomic_write(out / "vocabulary.json", json.dumps(list(state["vocabulary"]), ensure_ascii=False))
     manifest = {
         "name": name,
         "version": "1",
@@ -245,8 +246,8 @@ def write_model(out: Path, name: str, state: Mapping[str, Any], recipe: Recipe, 
         **extra,
         "sha256": {f: _sha(out / f) for f in ("weights.npz", "vocabulary.json")},
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(model_card(manifest), encoding="utf-8")
+    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    atomic_write(out / "MODEL_CARD.md", model_card(manifest))
     return out
 
 

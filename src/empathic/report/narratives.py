@@ -1,12 +1,15 @@
 """The ``narratives`` report section: one guarded narrative per persona, quotes highlighted with their sources.
 
-The backend is the workspace's ``narrate.llm`` (``extractive`` by default, so the report stays fast
-and offline). Every highlighted quote is verbatim from a consented document, named by its source id.
+The backend is the one asked for on the command line (``empathic report --llm``), else ``narrate.llm`` if it
+runs in this process (``extractive`` by default, so the report stays fast and offline): the report never sends
+customer text to a remote model unless asked. Every highlighted quote is verbatim from a consented document,
+named by its source id.
 """
 
 from __future__ import annotations
 
 from empathic.errors import EmpathicError
+from empathic.narrate import runs_locally
 from empathic.persona_narratives import narrate_for_audience
 from empathic.relate.testimonials import persona_audiences
 from empathic.report.page import ReportContext, Section, esc
@@ -38,6 +41,19 @@ def marked(narrative: Narrative, labels: dict[int, str]) -> str:
     return html
 
 
+def narratives_backend(asked: str | None, configured: str) -> tuple[str, str]:
+    """The backend the report uses, and the configured one it passed over (``""`` if none).
+
+    >>> narratives_backend(None, "openai"), narratives_backend("openai", "openai")
+    (('extractive', 'openai'), ('openai', ''))
+    >>> narratives_backend(None, "extractive")
+    ('extractive', '')
+    """
+    if asked:
+        return asked, ""
+    return (configured, "") if runs_locally(configured) else ("extractive", configured)
+
+
 def narratives(ctx: ReportContext) -> Section | None:
     """One narrative per persona, from its top consented testimonials."""
     if next(iter(ctx.store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None) is None:
@@ -45,12 +61,12 @@ def narratives(ctx: ReportContext) -> Section | None:
     audiences = persona_audiences(ctx.store)
     if not audiences:
         return None
-    blocks, backend = [], ctx.settings.narrate.llm
+    blocks, (backend, skipped) = [], narratives_backend(ctx.llm, ctx.settings.narrate.llm)
     for audience in audiences:
         try:
             ranking = persona_ranking(ctx, audience)
             n = narrate_for_audience(
-                ctx.store, audience, fmt=FORMAT, settings=ctx.settings.narrate, k=RANK_K, ranking=ranking
+                ctx.store, audience, fmt=FORMAT, llm=backend, settings=ctx.settings.narrate, k=RANK_K, ranking=ranking
             )
         except EmpathicError as exc:
             blocks.append(f'<h3>{esc(audience.label)}</h3><p class="note">No narrative: {esc(exc.message)}</p>')
@@ -77,4 +93,9 @@ def narratives(ctx: ReportContext) -> Section | None:
         "kept instructions hidden in customer text out of the prompt and the output, and add a disclosure line "
         "when a quoted customer was incentivised."
     )
+    if skipped:
+        lead += (
+            f" The configured backend {skipped} was not used: unless asked on the command line "
+            f"(empathic report --llm {skipped}), the report only uses a backend that runs on this machine."
+        )
     return Section("narratives", "Narratives by persona", "".join(blocks), lead=lead)

@@ -40,6 +40,7 @@ class ReportContext:
 
     store: Store
     settings: Settings = field(default_factory=Settings)
+    llm: str | None = None  # narratives backend asked for on the command line (None: one that runs locally)
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # work shared by sections
 
 
@@ -97,10 +98,15 @@ def render_report(
     settings: Settings | None = None,
     sections: Sequence[str] | None = None,
     title: str | None = None,
+    llm: str | None = None,
 ) -> str:
-    """Render the report as one HTML string; sections with nothing to show are left out."""
+    """Render the report as one HTML string; sections with nothing to show are left out.
+
+    ``llm``: the narratives' backend. Without it the report uses ``narrate.llm`` only if that backend runs in
+    this process; it never sends text to a remote model unless asked this way (``empathic report --llm``).
+    """
     settings = settings or Settings()
-    ctx = ReportContext(store=store, settings=settings)
+    ctx = ReportContext(store=store, settings=settings, llm=llm)
     rendered: list[Section] = []
     for name in sections or DEFAULT_SECTIONS:
         section = _section_fn(name)(ctx)

@@ -2,6 +2,12 @@
 
 SQLite runs in WAL mode (readers never block the one writer). The same code is meant to take
 a PostgreSQL URL later; SQL here stays portable Core expressions.
+
+Faults come out as EMP errors: an empty, missing or damaged database file is refused before
+SQLite touches it (never re-created or overwritten), and SQLite's own errors are mapped in one
+``handle_error`` hook (disk full, read-only, corrupt). A read-only database is opened with
+``mode=ro`` (or ``immutable=1`` when no write-ahead log is pending), so a workspace on a
+read-only disk can still be read.
 """
 
 from __future__ import annotations
@@ -40,6 +46,14 @@ from empathic.store.records import (
     row_to_quarantine,
 )
 from empathic.store.schema import analysed, documents, embeddings, ingest_runs, quarantine, results, scores
+from empathic.store.sqlite_file import (
+    check_database_file,
+    check_revision,
+    connect_read_only,
+    read_only_pragmas,
+    sqlite_fault,
+    sqlite_file,
+)
 from empathic.types import (
     Document,
     DocumentKind,
@@ -80,6 +94,9 @@ def migrate(engine: Engine) -> None:
 class SQLiteStore(ExperimentSQL):
     """Store backed by an SQL database (SQLite by default).
 
+    ``create`` allows a missing (or empty) SQLite file to become a new database; a workspace passes
+    it only from ``empathic init``. ``read_only`` opens the file without writing anything beside it.
+
     >>> import tempfile, os
     >>> d = tempfile.mkdtemp()
     >>> store = SQLiteStore(url=f"sqlite:///{os.path.join(d, 'e.sqlite')}")
@@ -87,19 +104,37 @@ class SQLiteStore(ExperimentSQL):
     0
     """
 
-    def __init__(self, url: str = "sqlite:///empathic.sqlite", *, create: bool = True) -> None:
+    def __init__(self, url: str = "sqlite:///empathic.sqlite", *, create: bool = True, read_only: bool = False) -> None:
         self.url = url
+        self.read_only = read_only
+        path = sqlite_file(url)
+        self._where = str(path) if path else url
+        if path is not None:
+            check_database_file(path, create=create and not read_only)
         try:
-            self.engine = create_engine(url, future=True)
+            if read_only and path is not None:
+                self.engine = create_engine("sqlite://", creator=lambda: connect_read_only(path), future=True)
+                event.listen(self.engine, "connect", read_only_pragmas)
+            else:
+                self.engine = create_engine(url, future=True)
+                if self.engine.dialect.name == "sqlite":
+                    event.listen(self.engine, "connect", _sqlite_pragmas)
             if self.engine.dialect.name == "sqlite":
-                event.listen(self.engine, "connect", _sqlite_pragmas)
-            if create:
+                event.listen(self.engine, "handle_error", self._on_error)
+            if read_only:
+                check_revision(self.engine, self._where)
+            else:
                 migrate(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"Could not open the database at {url}: {exc.__class__.__name__}: {exc}.",
                 hint="Check the path or URL in empathic.toml and that the folder is writable.",
             ) from exc
+
+    def _on_error(self, ctx: Any) -> None:
+        fault = sqlite_fault(ctx.original_exception, self._where)
+        if fault is not None:
+            raise fault from ctx.original_exception
 
     # -- writes -------------------------------------------------------------------------------
     def write_batch(

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from empathic.testing.checks import check_analyser, check_emotion_model, check_store
+from empathic.testing.conformance import injection_checks
 from empathic.testing.llm import check_llm
 from empathic.testing.rankers import check_ranker
 
-__all__ = ["check_analyser", "check_emotion_model", "check_llm", "check_ranker", "check_store"]
+__all__ = ["check_analyser", "check_emotion_model", "check_llm", "check_ranker", "check_store", "injection_checks"]

@@ -66,6 +66,8 @@ from empathic.types.relate import (
     RankingInputs,
     TestimonialRanking,
 )
+from empathic.types.safety import Finding, SafetyCategory, SafetyVerdict, SentenceVerdict
+from empathic.types.trust import TrustRecord, TrustReview
 from empathic.types.voc import (
     DesignIdea,
     DriverEffect,
@@ -96,6 +98,7 @@ __all__ = [
     "ExperimentObservation",
     "ExperimentResult",
     "ExperimentSpec",
+    "Finding",
     "IngestBatch",
     "IngestSummary",
     "MetricStats",
@@ -120,11 +123,16 @@ __all__ = [
     "ReplayResult",
     "ReplyLinks",
     "ResultStatus",
+    "SafetyCategory",
+    "SafetyVerdict",
     "Score",
     "ScoredQuote",
+    "SentenceVerdict",
     "SourceQuote",
     "TestimonialRanking",
     "Theme",
+    "TrustRecord",
+    "TrustReview",
     "UpliftEvaluation",
     "UpliftResult",
     "VariantResult",

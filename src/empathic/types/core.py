@@ -38,6 +38,7 @@ class QuarantineReason(enum.StrEnum):
     NUL_BYTE = "nul_byte"  # a NUL character inside a field
     EMPTY_TEXT = "empty_text"  # text missing, empty or whitespace only
     TEXT_TOO_LONG = "text_too_long"  # text longer than ingest.max_text_chars
+    ROW_TOO_LARGE = "row_too_large"  # a line/record over ingest.max_row_bytes: kept as first bytes, length, sha256
     DUPLICATE_ID = "duplicate_id"  # id already stored with different content
     MISSING_ID = "missing_id"  # the id column is empty in this row
     INVALID_VALUE = "invalid_value"  # rating, time or consent that cannot be parsed

@@ -54,7 +54,9 @@ class EmotionAnalyser:
         settings = settings or AnalyseSettings()
         self.model = get_emotion_model(settings.emotion_model, threads=settings.threads or None)
         version = getattr(self.model, "manifest", {}).get("version", "1")
-        self.version = f"{self.model.name}:{version}"
+        # chunk aggregation changes long texts' scores: stored ones under another rule are redone
+        aggregate = getattr(self.model, "aggregate", None)
+        self.version = f"{self.model.name}:{version}" + (f"+{aggregate}" if aggregate else "")
         self.embedding_model: str | None = getattr(self.model, "embedding_model", None)
 
     def analyse(self, texts: Sequence[str]) -> list[Mapping[str, float]]:

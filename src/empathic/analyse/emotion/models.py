@@ -47,16 +47,58 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def aggregate(rows: np.ndarray, owner: np.ndarray, n: int, *, reduce: str) -> np.ndarray:
-    """Combine chunk rows per text: ``max``, ``min`` or ``mean`` (token weighting done by caller)."""
-    out = np.full((n, rows.shape[1]), np.nan if reduce != "mean" else 0.0, dtype=np.float64)
-    if reduce == "max":
+AGGREGATIONS: tuple[str, ...] = ("weighted-mean", "max")
+
+
+def chunk_weights(owner: np.ndarray, tokens: np.ndarray, n: int) -> np.ndarray:
+    """Each chunk's share of its text's tokens: sums to 1 per text, exactly 1.0 for a one-chunk text.
+
+    >>> chunk_weights(np.array([0, 0, 1]), np.array([96.0, 32.0, 10.0]), 2).tolist()
+    [0.75, 0.25, 1.0]
+    """
+    tokens = np.asarray(tokens, dtype=np.float64)
+    return tokens / np.bincount(owner, weights=tokens, minlength=n)[owner]
+
+
+def aggregate_chunks(
+    rows: np.ndarray, owner: np.ndarray, tokens: np.ndarray, n: int, *, method: str = "weighted-mean"
+) -> np.ndarray:
+    """Combine per-chunk label probabilities ``[rows, 28]`` into one row per text ``[n, 28]``.
+
+    ``weighted-mean`` (the default): each chunk counts in proportion to its tokens, so the text's
+    probabilities, and everything derived from them (top emotions, groups, valence, arousal), describe
+    the whole text; a one-chunk text keeps its chunk's values exactly. ``max``: per label the highest
+    chunk, neutral the lowest (the former rule, kept for comparison): one admiring sentence then makes a
+    furious review "admiration" however much of it is angry.
+
+    >>> rows = np.zeros((2, 28)); rows[0, 0], rows[1, 2] = 0.9, 0.6   # admiration, then anger
+    >>> owner, tokens = np.array([0, 0]), np.array([20.0, 100.0])
+    >>> [round(float(x), 3) for x in aggregate_chunks(rows, owner, tokens, 1)[0, :3]]
+    [0.15, 0.0, 0.5]
+    >>> [round(float(x), 3) for x in aggregate_chunks(rows, owner, tokens, 1, method="max")[0, :3]]
+    [0.9, 0.0, 0.6]
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    if method == "max":
+        out = np.full((n, rows.shape[1]), np.nan)
         np.fmax.at(out, owner, rows)
-    elif reduce == "min":
-        np.fmin.at(out, owner, rows)
-    else:
-        np.add.at(out, owner, rows)
-    return np.nan_to_num(out)
+        # a text is neutral only as far as all its parts are
+        neutral = np.full(n, np.nan)
+        np.fmin.at(neutral, owner, rows[:, NEUTRAL])
+        out[:, NEUTRAL] = neutral
+        return np.nan_to_num(out)
+    if method != "weighted-mean":
+        raise _bad_aggregation(method, "the 'method' parameter of aggregate_chunks")
+    out = np.zeros((n, rows.shape[1]))
+    np.add.at(out, owner, rows * chunk_weights(owner, tokens, n)[:, None])
+    return out
+
+
+def _bad_aggregation(method: object, where: str) -> AnalysisError:
+    return AnalysisError(
+        f"{where[0].upper()}{where[1:]} must be one of {', '.join(map(repr, AGGREGATIONS))}. Got {method!r}.",
+        hint="Use 'weighted-mean' (the default: chunks weighted by their tokens).",
+    )
 
 
 def _empty_mask(texts: Sequence[str]) -> np.ndarray:
@@ -69,10 +111,21 @@ class _OnnxEmotion:
     name = ""
     labels = LABELS
 
-    def __init__(self, path: Path | None = None, *, threads: int | None = None, batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        threads: int | None = None,
+        batch_size: int | None = None,
+        aggregate: str = "weighted-mean",
+    ) -> None:
         """``batch_size`` defaults to the model's ``default_batch_size``: 64 for a statically quantised
         model (fixed activation scales, see :mod:`.quantize`), 1 for a dynamically quantised one, whose
-        activation scales span the whole batch and would let neighbours shift a text's scores."""
+        activation scales span the whole batch and would let neighbours shift a text's scores.
+        ``aggregate`` says how a long text's chunks combine (:func:`aggregate_chunks`)."""
+        if aggregate not in AGGREGATIONS:
+            raise _bad_aggregation(aggregate, f"the 'aggregate' parameter of {type(self).__name__}")
+        self.aggregate = aggregate
         self.path = Path(path) if path else ASSETS / self.asset
         manifest_file = self.path / "manifest.json"
         if not manifest_file.exists():
@@ -114,11 +167,9 @@ class _OnnxEmotion:
         if n == 0:
             return EmotionPrediction(LABELS, np.zeros((0, 28)), np.zeros((0, 384)), self.embedding_model)
         probs_rows, emb_rows, owner, tokens = self._rows(texts)
-        probs = aggregate(probs_rows, owner, n, reduce="max")
-        # a text is neutral only as far as all its parts are
-        probs[:, NEUTRAL] = aggregate(probs_rows[:, [NEUTRAL]], owner, n, reduce="min")[:, 0]
-        weights = tokens[:, None]
-        emb = aggregate(emb_rows * weights, owner, n, reduce="mean") / aggregate(weights, owner, n, reduce="mean")
+        probs = aggregate_chunks(probs_rows, owner, tokens, n, method=self.aggregate)
+        emb = np.zeros((n, emb_rows.shape[1]))
+        np.add.at(emb, owner, emb_rows * chunk_weights(owner, tokens, n)[:, None])
         empty = _empty_mask(texts)
         probs[empty] = 0.0
         probs[empty, NEUTRAL] = 1.0
@@ -127,6 +178,14 @@ class _OnnxEmotion:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict(texts).probs
+
+    def chunk_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per chunk: label probabilities ``[rows, 28]``, the index of its text, its tokens ([CLS], [SEP] included).
+
+        Feed them to :func:`aggregate_chunks` to combine one encoding pass in several ways.
+        """
+        probs_rows, _, owner, tokens = self._rows(texts)
+        return probs_rows, owner, tokens
 
     embedding_model: str | None = None
 

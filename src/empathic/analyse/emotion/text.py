@@ -12,10 +12,9 @@ Long texts are split into sentences and packed into chunks that fit the encoder'
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+from empathic.analyse.sentences import split_sentences  # the one splitter (URLs, decimals, abbreviations)
 
 
 def _is_emoji(ch: str) -> bool:
@@ -39,6 +38,4 @@ def emoji_to_words(text: str) -> str:
     return "".join(out)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split on sentence-final punctuation and line breaks; never returns empty strings."""
-    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+__all__ = ["emoji_to_words", "split_sentences"]

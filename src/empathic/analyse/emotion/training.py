@@ -23,6 +23,7 @@ from empathic.analyse.emotion.heads import LogisticHeads
 from empathic.analyse.emotion.metrics import cross_fitted_macro_f1, evaluate, tune_group_thresholds, tune_thresholds
 from empathic.analyse.emotion.runner import OnnxEncoder, sha256_file
 from empathic.analyse.emotion.taxonomy import LABELS
+from empathic.fsutil import atomic_write
 
 ENCODER_ASSET = Path(__file__).parent / "assets" / "minilm-l6-v2-encoder"
 
@@ -30,7 +31,7 @@ ENCODER_ASSET = Path(__file__).parent / "assets" / "minilm-l6-v2-encoder"
 def write_manifest(folder: Path, manifest: dict[str, Any], files: list[str]) -> dict[str, Any]:
     """Add sha256 of ``files`` to ``manifest`` and write ``folder/manifest.json``."""
     manifest = {**manifest, "labels": list(LABELS), "sha256": {f: sha256_file(folder / f) for f in files}}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    atomic_write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
