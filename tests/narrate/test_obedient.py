@@ -38,7 +38,7 @@ def _clean(result: Narrative) -> list[str]:
 
 def _narrate(llm: OpenAILLM, fmt: str) -> Narrative | NarrativeGuardError:
     try:
-        return narrate(SOURCES, fmt=fmt, llm=llm, max_quotes=len(INJECTIONS) + 1, retries=1)
+        return narrate(SOURCES, fmt=fmt, llm=llm, max_quotes=len(INJECTIONS) + 1, retries=1, include_flagged=True)
     except NarrativeGuardError as exc:
         return exc
 
