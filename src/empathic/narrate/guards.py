@@ -285,8 +285,8 @@ def check_output(
     True
     >>> check_output('“Totally dry all day.”', consented=[(7, "Bone dry.")]).failures
     ['altered_quote: “Totally dry all day.”']
-    >>> check_output("'It cured my back pain' — Sarah", consented=[(7, "Bone dry.")]).failures
-    ["altered_quote: 'It cured my back pain'"]
+    >>> check_output("'It cured my back pain' — Sarah", consented=[(7, "Bone dry.")]).failures[0]
+    "altered_quote: 'It cured my back pain'"
     >>> check_output("Martin F. says it cured his back.", consented=[(7, "Bone dry.")], customers=[(7, "Martin F.")]).ok
     False
     """
