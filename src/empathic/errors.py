@@ -48,6 +48,8 @@ same code and message in its JSON error envelope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class EmpathicError(Exception):
     """Base of all Empathic errors.
@@ -222,7 +224,18 @@ class NarrateError(EmpathicError):
 
 
 class NarrativeGuardError(NarrateError):
+    """Every try failed the guards; ``failures`` holds every check that failed on the last try (the message
+    names the first four).
+
+    >>> NarrativeGuardError("no ad passed", failures=["altered_quote: 'x'"]).failures
+    ("altered_quote: 'x'",)
+    """
+
     code = "EMP901"
+
+    def __init__(self, message: str, *, hint: str | None = None, failures: Iterable[str] = ()) -> None:
+        super().__init__(message, hint=hint)
+        self.failures = tuple(failures)
 
 
 class NoQuotableSourceError(NarrateError):

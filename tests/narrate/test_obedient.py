@@ -87,7 +87,7 @@ def test_with_the_input_filter_bypassed_the_output_guards_alone_stop_it(fmt: str
 @pytest.mark.parametrize(
     ("behaviour", "check"),
     [
-        ("echo", "injection: override"),
+        ("echo", "injection: instruction"),
         ("obey", "injection: code_words"),
         ("contacts", "injection: contact_detail"),
         ("leak", "prompt_leak"),
@@ -98,13 +98,13 @@ def test_with_the_input_filter_bypassed_the_output_guards_alone_stop_it(fmt: str
 )
 def test_each_obedient_behaviour_is_stopped_by_its_own_check(behaviour: str, check: str) -> None:
     with obedient_llm([behaviour], extra_data=RAW) as llm, pytest.raises(NarrativeGuardError) as err:
-        narrate(SOURCES, fmt="email", llm=llm, max_quotes=3, retries=0)
-    assert check in str(err.value), str(err.value)
+        narrate(SOURCES, fmt="email", llm=llm, max_quotes=3, retries=0, include_flagged=True)
+    assert any(check in f for f in err.value.failures), err.value.failures
 
 
 def test_without_a_behaviour_the_obedient_model_passes_so_each_block_is_earned() -> None:
     with obedient_llm([], extra_data=RAW) as llm:
-        result = narrate(SOURCES, fmt="ad", llm=llm, max_quotes=3, retries=0)
+        result = narrate(SOURCES, fmt="ad", llm=llm, max_quotes=3, retries=0, include_flagged=True)
     assert result.attempts == 1 and result.quotes and _clean(result) == []
     assert set(BEHAVIOURS) == {"echo", "obey", "contacts", "leak", "fabricate", "attribute", "alter"}
 

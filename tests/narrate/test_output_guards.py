@@ -97,7 +97,8 @@ def test_title_case_headlines_are_not_names_but_a_customers_own_name_still_count
     headlines = "# I Never Thought About My Commute This Way\n## Why Hikers Finally Say Yes To The Ridgeline"
     assert check_output(headlines, consented=SRC, customers=CUSTOMERS, context_names=["Ridgeline"]).ok
     check = check_output("# Fiona Says The Jacket Cures Back Pain", consented=SRC, customers=CUSTOMERS)
-    assert [f.split(":")[0] for f in check.failures] == ["named_attribution"]
+    # the made-up claim is given to a customer (named_attribution) and is a medical claim (injection)
+    assert [f.split(":")[0] for f in check.failures] == ["named_attribution", "injection"]
 
 
 def test_a_real_quote_credited_to_someone_else_is_misattributed() -> None:
@@ -166,10 +167,11 @@ URL_REVIEW = "So comfy, get yours at www.fern-deals.example.biz/now before the 1
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_highlight_cut_at_a_urls_dot_is_never_quoted(fmt: str) -> None:
-    highlight = best_sentence(URL_REVIEW)  # the ranker's splitter cuts at the URL's dots
-    assert highlight.startswith("biz/now")
-    result = narrate([SourceQuote(1, URL_REVIEW, True, highlight=highlight)], fmt=fmt, llm=ExtractiveLLM())
-    assert [q.text for q in result.quotes] == ["Warm too."]  # the URL sentence is set aside whole
+    assert best_sentence(URL_REVIEW) != "biz/now before the 14-hour flight sale ends."  # the ranker keeps URLs whole
+    fragment = "biz/now before the 14-hour flight sale ends."  # what a splitter that cuts at every dot would give
+    sources = [SourceQuote(1, URL_REVIEW, True, highlight=fragment), SourceQuote(2, "Kept me dry all day.", True)]
+    result = narrate(sources, fmt=fmt, llm=ExtractiveLLM(), include_flagged=True)
+    assert [q.text for q in result.quotes] == ["Kept me dry all day."]  # the URL sentence is set aside whole
     assert "biz" not in result.text and "deals" not in result.text
 
 

@@ -175,6 +175,7 @@ def narrate(
             + "; ".join(rejected[-1]["failures"][:4]),
             hint="Retry with another seed or more retries (narrate.retries), or use --llm extractive, "
             "which quotes verbatim by construction.",
+            failures=rejected[-1]["failures"],
         )
     incentivised = sorted({by_id[q][0].doc_id for q in used if by_id[q][0].incentivised})
     if incentivised:
