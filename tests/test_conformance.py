@@ -132,3 +132,22 @@ def test_uplift_suite_catches_a_model_that_ignores_the_treatment() -> None:
 
     assert run_checks(check_uplift_model(two_model_logistic))
     assert {"finds_persuadables", "beats_random_qini"} <= _failed(check_uplift_model(Response))
+
+
+def test_parametrize_with_checks_names_each_test_after_backend_and_check() -> None:
+    mark = parametrize_with_checks("bandit_policy", {"ts": ThompsonSampling})
+    argnames, params = mark.args
+    assert argnames == "obj, check" and params[0].id == "ts-known_arms_only"
+    assert [p.values[0] for p in params] == [ThompsonSampling] * len(params)
+    assert len({p.id for p in params}) == len(params) == 7
+
+
+def test_a_backend_whose_extra_is_missing_is_skipped_with_the_install_line(monkeypatch) -> None:
+    entry = registry.Entry("uplift_model", "ghost", "empathic_no_such_module:Model", extra="ghost")
+    registry.names("uplift_model")  # load the built-ins first, then add the ghost beside them
+    monkeypatch.setitem(registry._entries["uplift_model"], "ghost", entry)
+    ghost = registered("uplift_model")["ghost"]
+    (skip,) = ghost.marks
+    assert skip.name == "skip" and "pip install 'empathic[ghost]'" in skip.kwargs["reason"], skip
+    mark = parametrize_with_checks("uplift_model", {"ghost": ghost})
+    assert all(p.marks == (skip,) for p in mark.args[1]), "every check of a missing backend is skipped"

@@ -58,10 +58,11 @@ def parametrize_with_checks(kind: str, backends: Mapping[str, Any], **options: A
     import pytest
 
     suite = suite_for(kind)
+    param_set = type(pytest.param(None))
     params = []
     for ident, obj in backends.items():
-        marks = getattr(obj, "marks", ())
-        target = obj.values[0] if hasattr(obj, "values") else obj  # a pytest.param(...) keeps its marks
+        is_param = isinstance(obj, param_set)  # a pytest.param(...) (e.g. from registered()) keeps its marks
+        target, marks = (obj.values[0], obj.marks) if is_param else (obj, ())
         for name, check in suite(target, **options):
             params.append(pytest.param(target, check, id=f"{ident}-{name}", marks=marks))
     return pytest.mark.parametrize("obj, check", params)
