@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from empathic.report.page import ReportContext, Section
+from empathic.store.base import Store
 from empathic.store.memory import MemoryStore
 from empathic.testing.suite import NamedChecks, named
 from empathic.types import (
@@ -80,8 +81,14 @@ def hostile_store() -> MemoryStore:
     return store
 
 
-def check_report_section(section: Callable[[ReportContext], Section | None]) -> NamedChecks:
+def check_report_section(
+    section: Callable[[ReportContext], Section | None], *, store: Callable[[], Store] = hostile_store
+) -> NamedChecks:
     """Named checks every report section must pass.
+
+    ``store`` makes the store to render over (a new one per call; it is closed after): by default
+    :func:`hostile_store`; pass a richer one (e.g. an analysed workspace seeded with hostile rows) to reach
+    sections that need analysis results.
 
     ``returns_section_or_none`` (a :class:`~empathic.report.page.Section` with a slug id and a title, or
     ``None`` when there is nothing to show), ``empty_store`` (no crash on an empty workspace),
@@ -90,7 +97,7 @@ def check_report_section(section: Callable[[ReportContext], Section | None]) -> 
     and ``deterministic`` (the same store renders the same HTML twice).
     """
     assert callable(section), f"a report section is a function (ReportContext) -> Section | None, got {section!r}"
-    rendered = functools.cache(lambda: _render(section, hostile_store()))
+    rendered = functools.cache(lambda: _render(section, store()))
 
     def returns_section_or_none() -> None:
         out = rendered()
@@ -118,13 +125,13 @@ def check_report_section(section: Callable[[ReportContext], Section | None]) -> 
             assert found is None, f"{out.id}: external URL in the HTML: {out.html[found.start() : found.end() + 40]!r}"
 
     def deterministic() -> None:
-        first, again = rendered(), _render(section, hostile_store())
+        first, again = rendered(), _render(section, store())
         assert first == again, "the same store rendered different sections"
 
     yield from named(returns_section_or_none, empty_store, escapes_customer_text, no_external_urls, deterministic)
 
 
-def _render(section: Callable[[ReportContext], Section | None], store: MemoryStore) -> Any:
+def _render(section: Callable[[ReportContext], Section | None], store: Store) -> Any:
     try:
         return section(ReportContext(store))
     finally:
