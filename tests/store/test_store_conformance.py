@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect
 
 from empathic import registry
 from empathic.store import open_store
-from empathic.store.base import DocumentStore, ExperimentStore, ResultStore, ScoreStore
+from empathic.store.base import DocumentStore, ExperimentStore, ResultStore, ScoreStore, Store
 from empathic.store.memory import MemoryStore
 from empathic.store.schema import metadata
 from empathic.store.sqlite import SQLiteStore, migrate
@@ -96,3 +96,26 @@ def test_unopenable_database_raises_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as exc:
         SQLiteStore(url=f"sqlite:///{tmp_path / 'dir.sqlite'}")
     assert exc.value.code == "EMP300" and "Fix:" in str(exc.value)
+
+
+PROTOCOLS = (DocumentStore, ScoreStore, ResultStore, ExperimentStore)
+
+
+def _methods(protocol: type) -> set[str]:
+    return {name for name, value in vars(protocol).items() if callable(value) and not name.startswith("_")}
+
+
+def test_each_store_method_belongs_to_one_concern_and_every_backend_defines_it() -> None:
+    from empathic.store.sqlite import SQLiteStore
+
+    seen: dict[str, str] = {}
+    for protocol in PROTOCOLS:
+        for name in _methods(protocol) - {"close"}:
+            assert name not in seen, f"{name} is in both {seen[name]} and {protocol.__name__}"
+            seen[name] = protocol.__name__
+    assert len(seen) == 30 and not _methods(Store), "Store adds nothing: it is the union of the four"
+    for backend in (MemoryStore, SQLiteStore):
+        for protocol in PROTOCOLS:
+            for name in _methods(protocol):
+                # backends subclass the protocols: a method they forgot would silently be the protocol's stub
+                assert getattr(backend, name) is not getattr(protocol, name), f"{backend.__name__} lacks {name}"
