@@ -202,3 +202,11 @@ def test_report_sections_over_an_analysed_hostile_workspace(hostile_workspace, s
         return Workspace(hostile_workspace).store
 
     assert run_checks(check_report_section(registry.get("report_section", section), store=store))
+
+
+def test_an_unknown_kind_has_no_suite() -> None:
+    from empathic.errors import RegistryError
+
+    with pytest.raises(RegistryError, match="No conformance suite for kind 'nope'") as exc:
+        suite_for("nope")
+    assert "bandit_policy" in (exc.value.hint or "")

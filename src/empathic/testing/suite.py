@@ -93,9 +93,11 @@ def named(*checks: Check) -> NamedChecks:
 def suite_for(kind: str) -> Callable[..., NamedChecks]:
     """The ``check_<kind>`` suite of a registry kind (see :data:`empathic.registry.KINDS`)."""
     import empathic.testing as testing
-    from empathic.registry import _check_kind
+    from empathic.errors import RegistryError
+    from empathic.registry import KINDS
 
-    _check_kind(kind)
+    if kind not in KINDS:
+        raise RegistryError(f"No conformance suite for kind {kind!r}.", hint=f"Kinds: {', '.join(KINDS)}.")
     return getattr(testing, f"check_{kind}")
 
 
