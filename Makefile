@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install install-dev lint clean
+.PHONY: demo test install install-dev lint docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,15 +34,21 @@ demo: install $(VENV)/.installed-llm
 	$(BIN)/empathic demo --out demo-output
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/lint-imports
 
+# The guide and the API reference from docstrings, into site/ (offline: built-in theme, no CDN). --strict turns
+# every warning (a broken link, a docstring griffe cannot read) into an error.
+docs: install-dev
+	$(BIN)/mkdocs build --strict --quiet
+
 test: install-dev $(VENV)/.installed-llm
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/lint-imports
+	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) demo-output site .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

@@ -47,3 +47,11 @@ def test_pip_resolves_runtime_install_without_torch(tmp_path: Path) -> None:
     assert "empathic" in names and "sqlalchemy" in names
     assert not (names & HEAVY), sorted(names & HEAVY)
     assert not any(n.startswith("nvidia-") for n in names)
+
+
+def test_the_package_ships_its_py_typed_marker() -> None:
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "py.typed" in package_data["package-data"]["empathic"], "PEP 561: type checkers read the inline types"
+    assert (ROOT / "src" / "empathic" / "py.typed").is_file()

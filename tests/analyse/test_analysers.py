@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from empathic import registry
 from empathic.analyse import get_analyser
-from empathic.testing import check_analyser
+from empathic.testing import parametrize_with_checks
 from empathic.types import ColumnMapping
 
 
-@pytest.mark.parametrize("name", registry.names("analyser"))
-def test_every_registered_analyser_passes_the_conformance_suite(name: str) -> None:
-    check_analyser(get_analyser(name))
+@parametrize_with_checks(
+    "analyser", {name: functools.partial(get_analyser, name) for name in registry.names("analyser")}
+)
+def test_every_registered_analyser_passes_each_check(obj, check) -> None:
+    check()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from empathic.analyse.emotion.taxonomy import LABELS
 from empathic.analyse.emotion.text import emoji_to_words
 from empathic.config import AnalyseSettings
 from empathic.errors import ModelIntegrityError
-from empathic.testing import check_analyser, check_emotion_model
+from empathic.testing import check_analyser, check_emotion_model, run_checks
 
 BACKENDS = registry.names("emotion_model")
 
@@ -27,11 +27,11 @@ def model(request):
 
 
 def test_conformance(model) -> None:
-    check_emotion_model(model)
+    run_checks(check_emotion_model(model))
 
 
 def test_emotion_analyser_conformance() -> None:
-    check_analyser(EmotionAnalyser(AnalyseSettings()))
+    run_checks(check_analyser(EmotionAnalyser(AnalyseSettings())))
 
 
 GOLDEN = [

@@ -14,7 +14,7 @@ from empathic.errors import BackendNotInstalledError, LLMEndpointError
 from empathic.narrate import get_llm, narrate
 from empathic.narrate.extractive import ExtractiveLLM
 from empathic.narrate.openai import OpenAILLM
-from empathic.testing import check_llm
+from empathic.testing import check_llm, parametrize_with_checks, run_checks
 from empathic.testing.chat_server import ChatServer
 from empathic.testing.injections import injection_sources, run_injection_suite
 
@@ -43,8 +43,9 @@ def test_the_three_backends_are_registered() -> None:
     assert get_llm("extractive").name == "extractive"
 
 
-def test_extractive_conforms() -> None:
-    check_llm(ExtractiveLLM())
+@parametrize_with_checks("llm", {"extractive": ExtractiveLLM})
+def test_extractive_passes_each_check(obj, check) -> None:
+    check()
 
 
 @pytest.mark.slow
@@ -52,7 +53,7 @@ def test_local_conforms_for_real(local_llm) -> None:
     assert local_llm.name == "local" and not local_llm.external
     # llama.cpp reuses the cached prompt on a repeat call, which changes batch shapes and so the floating-point
     # sums: greedy decoding is not bit-repeatable across calls, so repeatability is not asserted here.
-    check_llm(local_llm, deterministic=False)
+    run_checks(check_llm(local_llm, deterministic=False))
 
 
 @pytest.mark.slow
@@ -60,7 +61,7 @@ def test_openai_conforms_against_a_real_local_server_and_sends_nothing_personal(
     llm = OpenAILLM(base_url=chat_server.base_url, model="smollm2", api_key="test-key")
     assert llm.external
     before = len(chat_server.requests)
-    check_llm(llm, deterministic=False)  # llama.cpp behind it: see test_local_conforms_for_real
+    run_checks(check_llm(llm, deterministic=False))  # llama.cpp behind it: see test_local_conforms_for_real
     sent = chat_server.requests[before:]
     assert sent and all(r["model"] == "smollm2" for r in sent)
     blob = repr(sent)

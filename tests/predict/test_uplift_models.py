@@ -10,12 +10,13 @@ import pytest
 from empathic import registry
 from empathic.errors import AnalysisError, BackendNotInstalledError, ColumnError
 from empathic.predict.uplift_eval import evaluate_uplift, outcome_like, random_split, read_columns
-from empathic.testing.uplift import check_uplift_model, planted_uplift
+from empathic.testing import parametrize_with_checks, registered
+from empathic.testing.uplift import planted_uplift
 
 
-@pytest.mark.parametrize("name", registry.names("uplift_model"))
-def test_every_backend_finds_planted_persuadables(name: str) -> None:
-    check_uplift_model(registry.get("uplift_model", name))
+@parametrize_with_checks("uplift_model", registered("uplift_model"))
+def test_every_backend_passes_each_check(obj, check) -> None:
+    check()
 
 
 def test_split_is_train_test_split() -> None:

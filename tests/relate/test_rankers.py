@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -11,15 +13,14 @@ from empathic.relate import get_ranker, select_testimonials
 from empathic.relate.signals import mmr
 from empathic.relate.testimonials import build_inputs, score_inputs
 from empathic.store import open_store
-from empathic.testing import check_ranker
+from empathic.testing import parametrize_with_checks
 from empathic.testing.rankers import ranking_fixture
 from empathic.types import Audience, Document, DocumentKind
 
 
-@pytest.mark.parametrize("name", registry.names("ranker"))
-def test_every_registered_ranker_passes_the_conformance_suite(name: str) -> None:
-    out = check_ranker(get_ranker(name))
-    assert out.flags[0] == () and out.flags[5] == ()
+@parametrize_with_checks("ranker", {name: functools.partial(get_ranker, name) for name in registry.names("ranker")})
+def test_every_registered_ranker_passes_each_check(obj, check) -> None:
+    check()
 
 
 def test_embedding_ranker_says_what_is_missing() -> None:

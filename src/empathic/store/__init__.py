@@ -1,4 +1,4 @@
-"""Persistence: the :class:`Store` protocol and its backends (``sqlite``, ``memory``).
+"""Persistence: the :class:`Store` protocols and their backends (``sqlite``, ``memory``).
 
 >>> from empathic.store import open_store
 >>> store = open_store("memory")
@@ -8,6 +8,6 @@
 
 from __future__ import annotations
 
-from empathic.store.base import Store, open_store
+from empathic.store.base import DocumentStore, ExperimentStore, ResultStore, ScoreStore, Store, open_store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["DocumentStore", "ExperimentStore", "ResultStore", "ScoreStore", "Store", "open_store"]

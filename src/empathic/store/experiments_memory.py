@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from empathic.store.base import ExperimentStore
 from empathic.types import BanditKind, BanditState, ExperimentObservation, ExperimentSpec, MetricStats
 
 
-class ExperimentMemory:
+class ExperimentMemory(ExperimentStore):
     """Mixed into :class:`~empathic.store.memory.MemoryStore`."""
 
     def _exp_tables(self) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Engine, func, insert, literal, select, union_all, update
 
+from empathic.store.base import ExperimentStore
 from empathic.store.records import now_iso
 from empathic.store.schema import bandit_arms, experiment_aggregates, experiment_units, experiments
 from empathic.types import BanditKind, BanditState, ExperimentObservation, ExperimentSpec, MetricStats
@@ -17,7 +18,7 @@ from empathic.types import BanditKind, BanditState, ExperimentObservation, Exper
 _ROWS = 50_000  # observations per executemany
 
 
-class ExperimentSQL:
+class ExperimentSQL(ExperimentStore):
     """Experiment and bandit methods of the Store protocol for an SQLAlchemy engine."""
 
     engine: Engine

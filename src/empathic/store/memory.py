@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from empathic.store.base import Store
 from empathic.store.experiments_memory import ExperimentMemory
 from empathic.store.records import duplicate_of, period_of, raw_hash, resolve_parent
 from empathic.types import (
@@ -26,7 +27,7 @@ from empathic.types import (
 )
 
 
-class MemoryStore(ExperimentMemory):
+class MemoryStore(ExperimentMemory, Store):
     """A store that lives as long as the process; for tests and throwaway analyses.
 
     >>> from empathic.types import Document, DocumentKind

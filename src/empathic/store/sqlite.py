@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathic.errors import StoreError
+from empathic.store.base import Store
 from empathic.store.experiments_sql import ExperimentSQL
 from empathic.store.records import (
     doc_to_row,
@@ -91,7 +92,7 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-class SQLiteStore(ExperimentSQL):
+class SQLiteStore(ExperimentSQL, Store):
     """Store backed by an SQL database (SQLite by default).
 
     ``create`` allows a missing (or empty) SQLite file to become a new database; a workspace passes

@@ -1,10 +1,10 @@
-"""Store conformance for experiments and bandits (called by :func:`empathic.testing.check_store`)."""
+"""Store checks for experiments and bandits (the ``experiments:`` group of :func:`empathic.testing.check_store`)."""
 
 from __future__ import annotations
 
 import math
 
-from empathic.store.base import Store
+from empathic.store.base import ExperimentStore
 from empathic.types import BanditKind, ExperimentObservation, ExperimentSpec, MetricStats
 
 
@@ -13,8 +13,8 @@ def _close(a: MetricStats, b: MetricStats) -> bool:
     return a.n == b.n and a.pre_n == b.pre_n and all(math.isclose(getattr(a, f), getattr(b, f)) for f in fields)
 
 
-def check_experiment_store(store: Store) -> None:
-    """Experiment definitions, unit rows + aggregated parts summed per arm, and bandit arm state."""
+def definitions(store: ExperimentStore) -> None:
+    """Experiment definitions are saved, replaced by name and listed by name."""
     assert store.experiments() == [] and store.experiment_stats("hero") == {}, "a new store has no experiments"
     spec = ExperimentSpec("hero", "control", ("click", "spend"), ("click",), {"control": 1.0, "b": 1.0})
     store.save_experiment(spec)
@@ -22,6 +22,14 @@ def check_experiment_store(store: Store) -> None:
     assert [e.name for e in store.experiments()] == ["another", "hero"]
     got = next(e for e in store.experiments() if e.name == "hero")
     assert got == spec, got
+    store.save_experiment(ExperimentSpec("hero", "b", ("click",)))
+    assert [e.control for e in store.experiments() if e.name == "hero"] == ["b"], "saving again replaces"
+
+
+def unit_and_part_stats(store: ExperimentStore) -> None:
+    """Unit rows (replaced per unit and metric) and pre-aggregated parts sum per arm and metric."""
+    store.save_experiment(ExperimentSpec("hero", "control", ("click", "spend"), ("click",)))
+    store.save_experiment(ExperimentSpec("another", "a"))
 
     rows = [
         ExperimentObservation("u1", "control", "click", 1.0, pre=2.0),
@@ -50,6 +58,10 @@ def check_experiment_store(store: Store) -> None:
     assert _close(stats["c"]["click"], MetricStats(100, 10.0, 10.0)), stats["c"]
     assert set(store.experiment_stats("another")) == {"a"}
 
+
+def bandit_arms(store: ExperimentStore) -> None:
+    """Arms are created once, rewards add to their sufficient statistics, unknown arms raise ``KeyError``."""
+
     assert store.bandit_states() == []
     store.add_bandit_arms("subject", "55+", BanditKind.BERNOULLI, ["calm", "urgent"])
     store.add_bandit_arms("subject", "55+", BanditKind.BERNOULLI, ["urgent", "playful"])  # only new arms added
@@ -70,3 +82,6 @@ def check_experiment_store(store: Store) -> None:
     assert older.arms["calm"] == MetricStats(2, 1.0, 1.0) and older.arms["playful"] == MetricStats()
     assert [s.segment for s in store.bandit_states("subject", "55+")] == ["55+"]
     assert store.bandit_states("nope") == []
+
+
+EXPERIMENT_CHECKS = (definitions, unit_and_part_stats, bandit_arms)

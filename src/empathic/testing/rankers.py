@@ -1,18 +1,22 @@
 """Conformance suite for testimonial rankers (registry kind ``ranker``): :func:`check_ranker`.
 
 >>> from empathic.relate.rankers import LexicalRanker
->>> out = check_ranker(LexicalRanker())
->>> "templated" in out.flags[1]
+>>> from empathic.testing import run_checks
+>>> "flags_planted_problems" in run_checks(check_ranker(LexicalRanker))
 True
 """
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 
 from empathic.relate.rankers import COMPONENTS, Ranker
 from empathic.relate.signals import POSITIVE_EMOTIONS
-from empathic.types import Audience, Document, DocumentKind, RankerScores, RankingInputs
+from empathic.testing.suite import NamedChecks, lazy, named
+from empathic.types import Audience, Document, DocumentKind, RankingInputs
 
 _TEXTS = (
     "I wore the Ridgeline on a 14-hour flight to Vancouver and the zip pocket kept my passport safe.",
@@ -78,41 +82,76 @@ def ranking_fixture(seed: int = 0) -> RankingInputs:
     )
 
 
-def check_ranker(ranker: Ranker) -> RankerScores:
-    """Behaviour every testimonial ranker must show on :func:`ranking_fixture`; returns its scores."""
-    assert isinstance(ranker, Ranker), f"{type(ranker).__name__} does not implement the Ranker protocol"
-    assert isinstance(ranker.name, str) and ranker.name, "a ranker needs a non-empty name"
+def check_ranker(ranker: Any) -> NamedChecks:
+    """Named checks every testimonial ranker must pass on :func:`ranking_fixture`.
+
+    ``ranker`` is a :class:`~empathic.relate.rankers.Ranker` or a zero-argument factory of one.
+    """
+    get = lazy(ranker, Ranker)
     inputs = ranking_fixture()
     n = len(inputs.docs)
-    out = ranker.score(inputs)
-    for name in COMPONENTS:
-        assert name in out.components, f"component {name!r} is missing"
-    for name, values in out.components.items():
-        v = np.asarray(values, dtype=np.float64)
-        assert v.shape == (n,), f"component {name!r} has shape {v.shape}, expected ({n},)"
-        assert np.isfinite(v).all() and (v >= -1e-9).all() and (v <= 1 + 1e-9).all(), f"{name!r} is not in [0, 1]"
-    sim = np.asarray(out.similarity, dtype=np.float64)
-    assert sim.shape == (n, n), f"similarity has shape {sim.shape}, expected ({n}, {n})"
-    assert np.allclose(sim, sim.T, atol=1e-6), "similarity must be symmetric"
-    assert len(out.flags) == n and len(out.highlights) == n, "one flag tuple and one highlight per candidate"
-    for doc, hl in zip(inputs.docs, out.highlights, strict=True):
-        assert hl and hl in doc.text, f"highlight {hl!r} is not a verbatim part of {doc.source_id}"
-    assert "templated" in out.flags[1], f"templated praise not flagged: {out.flags[1]}"
-    assert any(f.startswith("near_duplicate:T3") for f in out.flags[2]), f"planted near-duplicate missed: {out.flags}"
-    assert any(f.startswith("near_duplicate:T2") for f in out.flags[3]), f"planted near-duplicate missed: {out.flags}"
-    assert "rating_mismatch" in out.flags[4], f"5 stars on a negative text not flagged: {out.flags[4]}"
-    clean = [i for i in range(n) if not out.flags[i]]
-    assert clean, "every candidate was flagged"
-    auth = np.asarray(out.components["authenticity"])
-    assert auth[clean].min() > auth[[1, 2, 3, 4]].max(), "flagged candidates must score lower on authenticity"
-    attr = np.asarray(out.components.get("relatability.attributes", out.components["relatability"]))
-    assert attr[0] == attr.max() and attr[0] > attr[1:].max(), "the author matching the audience must relate most"
-    spec = np.asarray(out.components["specificity"])
-    assert spec[0] > spec[1], "a concrete story must be more specific than generic praise"
-    again = ranker.score(inputs)
-    for name in COMPONENTS:
-        assert np.allclose(out.components[name], again.components[name]), f"{name!r} is not deterministic"
-    return out
+    scored = functools.cache(lambda: get().score(inputs))
+
+    def named_components_in_unit_range() -> None:
+        assert isinstance(get().name, str) and get().name, "a ranker needs a non-empty name"
+        out = scored()
+        for name in COMPONENTS:
+            assert name in out.components, f"component {name!r} is missing"
+        for name, values in out.components.items():
+            v = np.asarray(values, dtype=np.float64)
+            assert v.shape == (n,), f"component {name!r} has shape {v.shape}, expected ({n},)"
+            assert np.isfinite(v).all() and (v >= -1e-9).all() and (v <= 1 + 1e-9).all(), f"{name!r} not in [0, 1]"
+
+    def similarity_symmetric() -> None:
+        sim = np.asarray(scored().similarity, dtype=np.float64)
+        assert sim.shape == (n, n), f"similarity has shape {sim.shape}, expected ({n}, {n})"
+        assert np.allclose(sim, sim.T, atol=1e-6), "similarity must be symmetric"
+
+    def verbatim_highlights() -> None:
+        out = scored()
+        assert len(out.flags) == n and len(out.highlights) == n, "one flag tuple and one highlight per candidate"
+        for doc, hl in zip(inputs.docs, out.highlights, strict=True):
+            assert hl and hl in doc.text, f"highlight {hl!r} is not a verbatim part of {doc.source_id}"
+
+    def flags_planted_problems() -> None:
+        flags = scored().flags
+        assert "templated" in flags[1], f"templated praise not flagged: {flags[1]}"
+        assert any(f.startswith("near_duplicate:T3") for f in flags[2]), f"planted near-duplicate missed: {flags}"
+        assert any(f.startswith("near_duplicate:T2") for f in flags[3]), f"planted near-duplicate missed: {flags}"
+        assert "rating_mismatch" in flags[4], f"5 stars on a negative text not flagged: {flags[4]}"
+        assert flags[0] == () and flags[5] == (), f"clean stories flagged: {flags[0]}, {flags[5]}"
+
+    def authenticity_lower_when_flagged() -> None:
+        out = scored()
+        clean = [i for i in range(n) if not out.flags[i]]
+        assert clean, "every candidate was flagged"
+        auth = np.asarray(out.components["authenticity"])
+        assert auth[clean].min() > auth[[1, 2, 3, 4]].max(), "flagged candidates must score lower on authenticity"
+
+    def relatability_follows_audience() -> None:
+        out = scored()
+        attr = np.asarray(out.components.get("relatability.attributes", out.components["relatability"]))
+        assert attr[0] == attr.max() and attr[0] > attr[1:].max(), "the author matching the audience must relate most"
+
+    def specificity_prefers_stories() -> None:
+        spec = np.asarray(scored().components["specificity"])
+        assert spec[0] > spec[1], "a concrete story must be more specific than generic praise"
+
+    def deterministic() -> None:
+        again = get().score(inputs)
+        for name in COMPONENTS:
+            assert np.allclose(scored().components[name], again.components[name]), f"{name!r} is not deterministic"
+
+    yield from named(
+        named_components_in_unit_range,
+        similarity_symmetric,
+        verbatim_highlights,
+        flags_planted_problems,
+        authenticity_lower_when_flagged,
+        relatability_follows_audience,
+        specificity_prefers_stories,
+        deterministic,
+    )
 
 
 __all__ = ["check_ranker", "ranking_fixture"]
