@@ -28,7 +28,7 @@ import numpy as np
 
 from empathic import registry
 from empathic.errors import AnalysisError, ColumnError, InputFileError
-from empathic.predict.metrics import RankedRows, bootstrap_uplift_metrics, curve_points
+from empathic.predict.uplift.metrics import RankedRows, bootstrap_uplift_metrics, curve_points
 from empathic.types import Estimate, UpliftEvaluation, UpliftResult
 
 DEFAULT_METHODS = ("two-model", "class-transformation", "two-model-logistic")

@@ -2,12 +2,12 @@
 
 Texts longer than ``max_length`` tokens are split into sentences packed into chunks that fit
 (a single over-long sentence is cut into windows); the caller aggregates chunk outputs per text
-with the returned ``owner`` index.
+with the returned ``owner`` index. Loading a model folder (manifest, sha256 checks) is
+:mod:`empathic.models.manifest`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,30 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.analyse.emotion.text import emoji_to_words, split_sentences
-from empathic.errors import AnalysisError, ModelIntegrityError
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def verify(path: Path, expected: str) -> None:
-    """Raise :class:`ModelIntegrityError` unless the file's sha256 is ``expected``."""
-    if not path.exists():
-        raise ModelIntegrityError(
-            f"Model file {path} is missing.", hint="Reinstall empathic: pip install --force-reinstall empathic"
-        )
-    actual = sha256_file(path)
-    if actual != expected:
-        raise ModelIntegrityError(
-            f"Model file {path.name} has sha256 {actual[:16]}…, expected {expected[:16]}… (corrupted or replaced).",
-            hint="Reinstall empathic, or retrain with `empathic train emotion` and update the manifest.",
-        )
+from empathic.errors import AnalysisError
+from empathic.models.text import emoji_to_words, split_sentences
 
 
 @dataclass(frozen=True)
