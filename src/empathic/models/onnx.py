@@ -9,9 +9,10 @@ with the returned ``owner`` index. Loading a model folder (manifest, sha256 chec
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,6 +66,29 @@ class OnnxEncoder:
         except Exception as exc:  # onnxruntime raises its own exception types
             raise AnalysisError(f"Could not load the ONNX model {model_path.name}: {exc}") from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
+
+    @classmethod
+    def from_folder(
+        cls,
+        folder: Path,
+        manifest: Mapping[str, Any],
+        *,
+        outputs: Sequence[str],
+        model_file: str | None = None,
+        batch_size: int = 64,
+        threads: int | None = None,
+    ) -> OnnxEncoder:
+        """The encoder of a model folder: ``model_file`` (default: the manifest's) with the folder's
+        ``tokenizer.json``, at the manifest's ``max_length`` (128 when it has none). Check the folder's
+        sha256 first (:func:`empathic.models.manifest.load_manifest`)."""
+        return cls(
+            Path(folder) / (model_file or manifest["model_file"]),
+            Path(folder) / "tokenizer.json",
+            outputs=outputs,
+            max_length=int(manifest.get("max_length", 128)),
+            batch_size=batch_size,
+            threads=threads,
+        )
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
         body = ids[1:-1]

@@ -144,14 +144,9 @@ class _OnnxEmotion:
     def thresholds(self) -> np.ndarray:
         return np.asarray(self.manifest["thresholds"], dtype=np.float64)
 
-    def _encoder(self, file: str, outputs: Sequence[str]) -> OnnxEncoder:
-        return OnnxEncoder(
-            self.path / file,
-            self.path / "tokenizer.json",
-            outputs=outputs,
-            max_length=int(self.manifest.get("max_length", 128)),
-            batch_size=self.batch_size,
-            threads=self.threads,
+    def _encoder(self, outputs: Sequence[str]) -> OnnxEncoder:
+        return OnnxEncoder.from_folder(
+            self.path, self.manifest, outputs=outputs, batch_size=self.batch_size, threads=self.threads
         )
 
     def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -195,7 +190,7 @@ class FinetunedEmotion(_OnnxEmotion):
 
     @cached_property
     def _enc(self) -> OnnxEncoder:
-        return self._encoder(self.manifest["model_file"], ("logits", "embedding"))
+        return self._encoder(("logits", "embedding"))
 
     def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         chunks = self._enc.chunk(texts)
@@ -214,7 +209,7 @@ class HeadsEmotion(_OnnxEmotion):
 
     @cached_property
     def _enc(self) -> OnnxEncoder:
-        return self._encoder(self.manifest["model_file"], ("embedding",))
+        return self._encoder(("embedding",))
 
     @cached_property
     def _heads(self) -> tuple[np.ndarray, np.ndarray]:

@@ -44,13 +44,7 @@ class PairwisePretest(MinilmPretest):
 
     @cached_property
     def _scorer(self) -> OnnxEncoder:
-        return OnnxEncoder(
-            self._folder / self.manifest["model_file"],
-            self._folder / "tokenizer.json",
-            outputs=("score",),
-            max_length=int(self.manifest["max_length"]),
-            threads=self.threads,
-        )
+        return OnnxEncoder.from_folder(self._folder, self.manifest, outputs=("score",), threads=self.threads)
 
     def appeal(self, texts: Sequence[str]) -> np.ndarray:
         """The fine-tuned scorer's raw score of each text (long texts: token-weighted mean over chunks)."""
