@@ -33,14 +33,7 @@ import numpy as np
 
 from empathic.errors import ConfigError
 from empathic.fsutil import atomic_write
-from empathic.models.manifest import write_manifest
-from empathic.models.onnx import OnnxEncoder
-from empathic.models.quantize import static_int8
-from empathic.predict.pretest.base import ASSETS, load_state
-from empathic.predict.pretest.minilm import MinilmPretest
-from empathic.predict.pretest.pairs import build_pairs, pairwise_accuracy, read_packages
 from empathic.train.minilm import base_encoder, optimiser, require_torch, tokenizer, weights_dir
-from empathic.train.pretest_linear import Recipe, data_file, fit_linear, headline_features, utilities
 
 if TYPE_CHECKING:
     import torch
@@ -330,6 +323,8 @@ def standardised(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def pick_blend(za: np.ndarray, zb: np.ndarray, fa: np.ndarray, fb: np.ndarray, z: np.ndarray) -> float:
     """Weight ``a`` of ``(1 - a) * linear + a * scorer`` (standardised) with the best pairwise accuracy."""
+    from empathic.predict.pretest.pairs import pairwise_accuracy
+
     acc = [pairwise_accuracy((1 - a) * za + a * fa, (1 - a) * zb + a * fb, z).mean() for a in BLEND_GRID]
     return float(BLEND_GRID[int(np.argmax(acc))])
 
@@ -369,6 +364,15 @@ def train_pairwise(
     manifest and model card; this function does not cross-validate). ``keep_fp32``: regular expression of
     the ONNX nodes the int8 export leaves in fp32 (default: the FFN output projections; ``None``: none).
     """
+    # imported here, not at the top: the CLI imports this module for FFN_OUTPUTS, and its start-up stays light
+    from empathic.models.manifest import write_manifest
+    from empathic.models.onnx import OnnxEncoder
+    from empathic.models.quantize import static_int8
+    from empathic.predict.pretest.base import ASSETS, load_state
+    from empathic.predict.pretest.minilm import MinilmPretest
+    from empathic.predict.pretest.pairs import build_pairs, pairwise_accuracy, read_packages
+    from empathic.train.pretest_linear import Recipe, data_file, fit_linear, headline_features, utilities
+
     torch = _torch()
     cfg = cfg or FinetuneConfig()
     torch.set_num_threads(cfg.threads)
