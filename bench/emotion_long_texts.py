@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 
 from empathic.analyse.emotion.models import AGGREGATIONS, FinetunedEmotion, aggregate_chunks
-from empathic.analyse.emotion.runner import OnnxEncoder
 from empathic.analyse.emotion.taxonomy import LABELS, SENTIMENT_OF, valence_arousal
-from empathic.analyse.emotion.text import emoji_to_words
+from empathic.models.onnx import OnnxEncoder
+from empathic.models.text import emoji_to_words
 from empathic.predict.propensity import roc_auc
 
 DATA = (

@@ -17,11 +17,12 @@ import json
 import time
 from pathlib import Path
 
-from empathic.predict.model import LexiconPretest, MinilmPretest
-from empathic.predict.pairs import build_pairs, read_packages
 from empathic.predict.pretest import evaluate
-from empathic.predict.train import LIGHT_RECIPE, Recipe, cross_validate, headline_features
-from empathic.predict.validity import word_effects
+from empathic.predict.pretest.lexicon import LexiconPretest
+from empathic.predict.pretest.minilm import MinilmPretest
+from empathic.predict.pretest.pairs import build_pairs, read_packages
+from empathic.predict.pretest.validity import word_effects
+from empathic.train.pretest_linear import LIGHT_RECIPE, Recipe, cross_validate, headline_features
 
 
 def main() -> None:

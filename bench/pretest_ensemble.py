@@ -27,15 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.finetune import logodds_scale, standardised
-from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
-from empathic.predict.train import grouped_folds, headline_features
+from empathic.predict.pretest.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
+from empathic.train.pretest_linear import grouped_folds, headline_features
+from empathic.train.pretest_scorer import logodds_scale, standardised
 
 
 def _soup_scores(paths: list[Path], texts: list[str], need: np.ndarray, max_len: int) -> np.ndarray:
     import torch
 
-    from empathic.predict.finetune import embedding_states, score_states, scorer, token_ids
+    from empathic.train.pretest_scorer import embedding_states, score_states, scorer, token_ids
 
     states = [torch.load(p) for p in paths]
     model = scorer()

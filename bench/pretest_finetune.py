@@ -1,7 +1,7 @@
 """Grouped CV of the fine-tuned pairwise MiniLM scorer and its blend with the linear pre-test model.
 
-The scorer and its recipe live in ``empathic.predict.finetune`` (the shipped ``minilm-pairwise`` model is
-one fold of this protocol). Same folds as the linear model's CV (``empathic.predict.train``: whole
+The scorer and its recipe live in ``empathic.train.pretest_scorer`` (the shipped ``minilm-pairwise`` model is
+one fold of this protocol). Same folds as the linear model's CV (``empathic.train.pretest_linear``: whole
 tests per fold, 5 folds, seed 13). Per outer fold: 1/8 of the training tests (grouped, seeded) are an
 inner validation set; one scorer per seed is fine-tuned on the other 7/8, the seeds' weights are
 averaged (soup); the blend weight ``u = (1 - a) * linear + a * scorer`` (each standardised on the inner
@@ -28,7 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.finetune import (
+from empathic.predict.pretest.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
+from empathic.train.pretest_linear import (
+    Recipe,
+    fit_linear,
+    grouped_folds,
+    headline_features,
+    share_of_tests,
+    utilities,
+)
+from empathic.train.pretest_scorer import (
     FinetuneConfig,
     embedding_states,
     fit_scorer,
@@ -40,8 +49,6 @@ from empathic.predict.finetune import (
     standardised,
     token_ids,
 )
-from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
-from empathic.predict.train import Recipe, _utilities, fit_linear, grouped_folds, headline_features, share_of_tests
 
 log = logging.getLogger("pretest_finetune")
 
@@ -176,12 +183,12 @@ def main() -> None:
         u["soup"] = full(soup(models))
         # the weight is picked with a linear model that has not seen the inner validation tests, then
         # applied to the linear model refitted on every training fold (as the shipped model does)
-        lin = _utilities(fit_linear(heads, packages, pairs, outer_train, recipe), heads, recipe)
+        lin = utilities(fit_linear(heads, packages, pairs, outer_train, recipe), heads, recipe)
         u["linear"] = standardised(lin, ref)
         lin_inner = u["linear"]
         if inner_val.any():
             lin_inner = standardised(
-                _utilities(fit_linear(heads, packages, pairs, inner_train, recipe), heads, recipe), ref
+                utilities(fit_linear(heads, packages, pairs, inner_train, recipe), heads, recipe), ref
             )
         a_ = {}
         ia, ib = hp[inner_val, 0], hp[inner_val, 1]

@@ -25,18 +25,18 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.analyse.emotion.finetune import _weights_dir
-from empathic.analyse.emotion.quantize import static_int8
-from empathic.analyse.emotion.runner import OnnxEncoder
-from empathic.predict.finetune import FinetuneConfig, export_onnx, scorer, standardised
-from empathic.predict.model import scorer_scores
-from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
-from empathic.predict.train import grouped_folds, headline_features
+from empathic.models.onnx import OnnxEncoder
+from empathic.models.quantize import static_int8
+from empathic.predict.pretest.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
+from empathic.predict.pretest.pairwise import scorer_scores
+from empathic.train.minilm import weights_dir
+from empathic.train.pretest_linear import grouped_folds, headline_features
+from empathic.train.pretest_scorer import FinetuneConfig, export_onnx, scorer, standardised
 
 
 def _int8_scores(fp32: Path, out: Path, variant: str, calib: list[str], texts: list[str], max_len: int) -> np.ndarray:
     method, _, keep = variant.partition(":")
-    tok = _weights_dir() / "tokenizer.json"
+    tok = weights_dir() / "tokenizer.json"
     static_int8(fp32, out, tok, calib, outputs=("score",), method=method, keep_fp32=keep or None)
     return scorer_scores(OnnxEncoder(out, tok, outputs=("score",), max_length=max_len, threads=1), texts)
 

@@ -1,7 +1,7 @@
 """Grouped CV of the joint (cross-encoder) pairwise scorer, alone and blended with the linear and siamese models.
 
 Same 5 folds as every pre-test CV (whole tests, seed 13). ``--train``: per outer fold, the joint scorer
-(``empathic.predict.joint``) fine-tunes on every training pair with z != 0 and the margins of every pair of
+(``bench/joint_scorer.py``) fine-tunes on every training pair with z != 0 and the margins of every pair of
 the held-out fold are saved (``DIR/joint_foldF.npz``); folds can run side by side (``--folds 0 --threads 1``).
 ``--combine``: joins them with a ``pretest_finetune.py --save`` run of the siamese scorer (its linear and
 seed scores on the same folds) and reports, with test-clustered bootstrap CIs:
@@ -31,16 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
-from empathic.predict.train import grouped_folds, headline_features
+from empathic.predict.pretest.pairs import build_pairs, compare_to_baseline, pairwise_accuracy, read_packages
+from empathic.train.pretest_linear import grouped_folds, headline_features
 
 log = logging.getLogger("pretest_joint")
 
 
 def train(args: argparse.Namespace, texts: list[str], hp: np.ndarray, z: np.ndarray, fold: np.ndarray) -> None:
     import torch
-
-    from empathic.predict.joint import JointConfig, fit_joint, joint_margins
+    from joint_scorer import JointConfig, fit_joint, joint_margins  # beside this script
 
     torch.set_num_threads(args.threads)
     cfg = replace(JointConfig(), epochs=args.epochs)

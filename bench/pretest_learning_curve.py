@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.predict.pairs import build_pairs, read_packages
-from empathic.predict.train import Recipe, cross_validate, grouped_folds, headline_features, share_of_tests
+from empathic.predict.pretest.pairs import build_pairs, read_packages
+from empathic.train.pretest_linear import Recipe, cross_validate, grouped_folds, headline_features, share_of_tests
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Scoring speed of two ``minilm-pairwise`` scorer exports, as a ratio, in one process.
 
-Times :func:`empathic.predict.model.scorer_scores` on the first ``--n`` distinct Upworthy headlines for each
+Times :func:`empathic.predict.pretest.pairwise.scorer_scores` on the first ``--n`` distinct Upworthy headlines for each
 model folder (``scorer.onnx`` + ``tokenizer.json``), alternating the folders ``--runs`` times after a warm-up,
 and reports medians and the ratio of the second folder's time to the first's. E.g. v2 (all int8) against v3
 (FFN output projections in fp32):
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.analyse.emotion.runner import OnnxEncoder
-from empathic.predict.model import scorer_scores
-from empathic.predict.pairs import read_packages
+from empathic.models.onnx import OnnxEncoder
+from empathic.predict.pretest.pairs import read_packages
+from empathic.predict.pretest.pairwise import scorer_scores
 
 
 def main() -> None:

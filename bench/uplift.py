@@ -37,7 +37,7 @@ def sklift_check(columns: dict, treatment: str, outcome: str, methods: list[str]
     import sklift.metrics as sk
     from sklearn.model_selection import train_test_split
 
-    from empathic.predict import metrics as ours
+    from empathic.predict.uplift import metrics as ours
 
     arm = np.array([str(v) for v in columns["segment"]])
     keep = (arm == "No E-Mail") | (arm == treatment)

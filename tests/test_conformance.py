@@ -12,8 +12,8 @@ import pytest
 
 from empathic import registry
 from empathic.experiment.bandits import ThompsonSampling, UniformRandom
-from empathic.predict.model import LexiconPretest
-from empathic.predict.uplift import two_model_logistic
+from empathic.predict.pretest.lexicon import LexiconPretest
+from empathic.predict.uplift.logistic import two_model_logistic
 from empathic.report.page import ReportContext, Section
 from empathic.report.sections import quotes
 from empathic.testing import (

@@ -13,9 +13,9 @@ from empathic import registry
 from empathic.analyse.emotion.analyser import EmotionAnalyser, get_emotion_model
 from empathic.analyse.emotion.models import ASSETS, FinetunedEmotion
 from empathic.analyse.emotion.taxonomy import LABELS
-from empathic.analyse.emotion.text import emoji_to_words
 from empathic.config import AnalyseSettings
 from empathic.errors import ModelIntegrityError
+from empathic.models.text import emoji_to_words
 from empathic.testing import check_analyser, check_emotion_model, run_checks
 
 BACKENDS = registry.names("emotion_model")

@@ -12,9 +12,12 @@ import pytest
 from empathic import registry
 from empathic.cli.main import main
 from empathic.errors import AnalysisError, ColumnError, ModelIntegrityError
-from empathic.predict.model import ASSETS, LexiconPretest, MinilmPretest, PairwisePretest, PretestModel
-from empathic.predict.pairs import Packages, build_pairs, read_packages, significant
 from empathic.predict.pretest import evaluate, rank
+from empathic.predict.pretest.base import ASSETS, PretestModel
+from empathic.predict.pretest.lexicon import LexiconPretest
+from empathic.predict.pretest.minilm import MinilmPretest
+from empathic.predict.pretest.pairs import Packages, build_pairs, read_packages, significant
+from empathic.predict.pretest.pairwise import PairwisePretest
 
 HEADLINES = [
     "This Mom's Heartbreaking Letter Will Make You Rethink Everything",
@@ -182,7 +185,7 @@ def test_cli_rank_and_evaluate_json(capsys, tmp_path: Path) -> None:
 def test_train_write_load_round_trip(shared_data: Path, tmp_path: Path) -> None:
     import pyarrow.csv as pc
 
-    from empathic.predict.train import train_pretest
+    from empathic.train.pretest_linear import train_pretest
 
     src = shared_data / "upworthy" / "upworthy_packages_dev.csv.gz"
     table = pc.read_csv(src, parse_options=pc.ParseOptions(newlines_in_values=True)).slice(0, 2500)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from empathic.predict.metrics import (
+from empathic.predict.uplift.metrics import (
     bootstrap_uplift_metrics,
     curve_points,
     qini_auc_score,

@@ -71,7 +71,7 @@ def test_errors_name_the_fix() -> None:
 
 
 def test_missing_scikit_learn_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(sys.modules, "empathic.predict.uplift_sklearn", raising=False)
+    monkeypatch.delitem(sys.modules, "empathic.predict.uplift.sklearn", raising=False)
     monkeypatch.setitem(sys.modules, "sklearn.ensemble", None)
     with pytest.raises(BackendNotInstalledError, match=r"empathic\[predict\]"):
         registry.get("uplift_model", "two-model")

@@ -124,11 +124,11 @@ def train_emotion(
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     if method == "heads":
-        from empathic.analyse.emotion.training import train_heads
+        from empathic.train.emotion import train_heads
 
         result = train_heads(data, out_dir, seed=seed)
     elif method == "finetune":
-        from empathic.analyse.emotion.training import train_finetuned
+        from empathic.train.emotion_finetune import train_finetuned
 
         result = train_finetuned(data, out_dir, epochs=epochs, seed=seed)
     else:

@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
-from empathic.predict.finetune import FFN_OUTPUTS
+from empathic.train.pretest_scorer import FFN_OUTPUTS
 
 ModelOpt = Annotated[
     str,
@@ -108,7 +108,7 @@ def train_pretest_cmd(
     from rich.logging import RichHandler
 
     from empathic.cli.render import err
-    from empathic.predict.train import train_pretest
+    from empathic.train.pretest_linear import train_pretest
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     result: dict[str, Any] = train_pretest(data, out_dir, light=light, seed=seed, cache=cache)
@@ -153,7 +153,7 @@ def train_scorer_cmd(
     from rich.logging import RichHandler
 
     from empathic.cli.render import err
-    from empathic.predict.finetune import FinetuneConfig, train_pairwise
+    from empathic.train.pretest_scorer import FinetuneConfig, train_pairwise
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
     cv_result = json.loads(cv.read_text(encoding="utf-8")) if cv else None

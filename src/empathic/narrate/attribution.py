@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from empathic.analyse.sentences import sentence_spans
+from empathic.models.text import sentence_spans
 
 QUOTE_MIN_WORDS = 3  # a span in straight single quotes or ‹› counts as a quote from this many words
 

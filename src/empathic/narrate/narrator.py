@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from empathic.analyse.sentences import covering_span
 from empathic.errors import NarrativeGuardError, NoQuotableSourceError
+from empathic.models.text import covering_span
 from empathic.narrate.base import LLM
 from empathic.narrate.guards import check_output, clean_excerpt, language_of, scrub
 from empathic.narrate.prompts import PLACEHOLDER, Brief, BriefQuote, build_messages

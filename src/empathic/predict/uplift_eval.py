@@ -12,7 +12,7 @@ reads a CSV / TSV / Parquet file at the edge (pyarrow) and calls it. The protoco
 3. A random split with ``numpy.random.RandomState(seed).permutation``: the first ``ceil(test_size·n)`` rows
    are the test set — the same split as scikit-learn's ``train_test_split(test_size, random_state=seed)``.
 4. Each method (registry kind ``uplift_model``) is fitted on the training rows and scored on the test rows:
-   Qini, AUUC and uplift@k with stratified bootstrap CIs (:mod:`.metrics`).
+   Qini, AUUC and uplift@k with stratified bootstrap CIs (:mod:`.uplift.metrics`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 
 from empathic import registry
 from empathic.errors import AnalysisError, ColumnError, InputFileError
-from empathic.predict.metrics import RankedRows, bootstrap_uplift_metrics, curve_points
+from empathic.predict.uplift.metrics import RankedRows, bootstrap_uplift_metrics, curve_points
 from empathic.types import Estimate, UpliftEvaluation, UpliftResult
 
 DEFAULT_METHODS = ("two-model", "class-transformation", "two-model-logistic")

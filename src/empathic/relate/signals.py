@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 
 from empathic.analyse.personas import AGE_BANDS, dimension_value
-from empathic.analyse.sentences import split_sentences
+from empathic.models.text import split_sentences
 from empathic.safety import scan, scan_sentences
 from empathic.types import SafetyVerdict
 

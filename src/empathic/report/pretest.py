@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from empathic.predict.model import cv_accuracy
 from empathic.predict.pretest import DEFAULT_MODEL, get_pretest_model
+from empathic.predict.pretest.base import cv_accuracy
 from empathic.report.charts import bar_chart
 from empathic.report.page import ReportContext, Section
 from empathic.report.sections import table

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 # One splitter for every stage (URLs, e-mails, decimals and abbreviations stay whole): the detector's sentences
 # are the narrator's and the ranker's.
-from empathic.analyse.sentences import sentence_spans as sentence_spans
+from empathic.models.text import sentence_spans as sentence_spans
 
 # bidi controls are flagged; the other invisible characters are flagged inside words (see detect.py); all are
 # removed from the matching view so they cannot split a keyword

@@ -3,7 +3,7 @@
 A pre-test model scores ad or headline variants before they run: ``score(texts)`` gives one utility per
 text (log-odds of out-clicking an average headline) and ``rank(texts)`` orders them with explanations.
 
->>> from empathic.predict.model import LexiconPretest
+>>> from empathic.predict.pretest.lexicon import LexiconPretest
 >>> from empathic.testing import run_checks
 >>> "order_invariant" in run_checks(check_pretest_model(LexiconPretest))
 True

@@ -5,7 +5,7 @@ state ends in ``_``, one finite prediction per row, the same seed gives the same
 finds planted persuadables: on a randomised sample where only customers with ``x0 > 0.5`` react to the
 treatment, the top 30% by predicted uplift must hold mostly such customers.
 
->>> from empathic.predict.uplift import two_model_logistic
+>>> from empathic.predict.uplift.logistic import two_model_logistic
 >>> from empathic.testing import run_checks
 >>> run_checks(check_uplift_model(two_model_logistic))[-1]
 'beats_random_qini'
@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from empathic.predict.metrics import qini_auc_score
-from empathic.predict.uplift import UpliftModel
+from empathic.predict.uplift.base import UpliftModel
+from empathic.predict.uplift.metrics import qini_auc_score
 from empathic.testing.suite import NamedChecks, named
 
 

@@ -30,7 +30,7 @@ class Estimate:
 
 @dataclass(frozen=True, slots=True)
 class UpliftEvaluation:
-    """One uplift method scored on held-out rows (see :mod:`empathic.predict.metrics`).
+    """One uplift method scored on held-out rows (see :mod:`empathic.predict.uplift.metrics`).
 
     ``qini`` and ``auuc`` are normalised areas (0 = random targeting, 1 = perfect); ``uplift_at`` maps a
     targeted share (``"10%"``) to the treated-minus-control outcome rate among the top-scored rows.

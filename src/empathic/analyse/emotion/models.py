@@ -12,7 +12,6 @@ file) and a model card. Every file's sha256 is checked when a model loads.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -20,9 +19,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from empathic.analyse.emotion.runner import OnnxEncoder, verify
 from empathic.analyse.emotion.taxonomy import LABELS, NEUTRAL, SENTIMENT
 from empathic.errors import AnalysisError
+from empathic.models.manifest import load_manifest
+from empathic.models.onnx import OnnxEncoder
 from empathic.types import EmotionPrediction
 
 ASSETS = Path(__file__).parent / "assets"
@@ -120,24 +120,20 @@ class _OnnxEmotion:
         aggregate: str = "weighted-mean",
     ) -> None:
         """``batch_size`` defaults to the model's ``default_batch_size``: 64 for a statically quantised
-        model (fixed activation scales, see :mod:`.quantize`), 1 for a dynamically quantised one, whose
+        model (fixed activation scales, see :mod:`empathic.models.quantize`), 1 for a dynamically quantised one, whose
         activation scales span the whole batch and would let neighbours shift a text's scores.
         ``aggregate`` says how a long text's chunks combine (:func:`aggregate_chunks`)."""
         if aggregate not in AGGREGATIONS:
             raise _bad_aggregation(aggregate, f"the 'aggregate' parameter of {type(self).__name__}")
         self.aggregate = aggregate
         self.path = Path(path) if path else ASSETS / self.asset
-        manifest_file = self.path / "manifest.json"
-        if not manifest_file.exists():
-            raise AnalysisError(
-                f"Emotion model {self.name!r} has no manifest at {manifest_file}.",
-                hint="Reinstall empathic, or train it: empathic train emotion --out DIR.",
-            )
-        self.manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        self.manifest = load_manifest(
+            self.path,
+            what=f"Emotion model {self.name!r}",
+            hint="Reinstall empathic, or train it: empathic train emotion --out DIR.",
+        )
         if tuple(self.manifest["labels"]) != LABELS:
             raise AnalysisError(f"Model {self.name!r} has labels in an unexpected order.")
-        for file, digest in self.manifest["sha256"].items():
-            verify(self.path / file, digest)
         self.threads = threads
         self.batch_size = batch_size or self.default_batch_size
 
@@ -148,14 +144,9 @@ class _OnnxEmotion:
     def thresholds(self) -> np.ndarray:
         return np.asarray(self.manifest["thresholds"], dtype=np.float64)
 
-    def _encoder(self, file: str, outputs: Sequence[str]) -> OnnxEncoder:
-        return OnnxEncoder(
-            self.path / file,
-            self.path / "tokenizer.json",
-            outputs=outputs,
-            max_length=int(self.manifest.get("max_length", 128)),
-            batch_size=self.batch_size,
-            threads=self.threads,
+    def _encoder(self, outputs: Sequence[str]) -> OnnxEncoder:
+        return OnnxEncoder.from_folder(
+            self.path, self.manifest, outputs=outputs, batch_size=self.batch_size, threads=self.threads
         )
 
     def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -199,7 +190,7 @@ class FinetunedEmotion(_OnnxEmotion):
 
     @cached_property
     def _enc(self) -> OnnxEncoder:
-        return self._encoder(self.manifest["model_file"], ("logits", "embedding"))
+        return self._encoder(("logits", "embedding"))
 
     def _rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         chunks = self._enc.chunk(texts)
@@ -218,7 +209,7 @@ class HeadsEmotion(_OnnxEmotion):
 
     @cached_property
     def _enc(self) -> OnnxEncoder:
-        return self._encoder(self.manifest["model_file"], ("embedding",))
+        return self._encoder(("embedding",))
 
     @cached_property
     def _heads(self) -> tuple[np.ndarray, np.ndarray]:

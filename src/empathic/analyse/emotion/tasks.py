@@ -45,7 +45,7 @@ def score_texts(texts: Sequence[str], backend: str = DEFAULT_BACKEND, *, top: in
 
 def sentence_scores(text: str, backend: str = DEFAULT_BACKEND) -> list[dict[str, Any]]:
     """Emotions per sentence of one text (labels over threshold and top 3 per sentence)."""
-    from empathic.analyse.emotion.text import split_sentences
+    from empathic.models.text import split_sentences
 
     return score_texts(split_sentences(text), backend)
 
@@ -84,7 +84,7 @@ def bench(
     """
     from empathic.analyse.emotion.baseline import build_bert_base_onnx
     from empathic.analyse.emotion.models import ASSETS
-    from empathic.analyse.emotion.runner import OnnxEncoder
+    from empathic.models.onnx import OnnxEncoder
 
     model = get_emotion_model(backend)
     ours = _throughput(model.predict_proba, texts, repeats)

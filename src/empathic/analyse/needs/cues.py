@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from empathic.analyse.emotion.text import split_sentences
+from empathic.models.text import split_sentences
 from empathic.types import NeedKind, NeedSentence
 
 W, S, P, N = NeedKind.WISH, NeedKind.SUGGESTION, NeedKind.PAIN_POINT, NeedKind.NEED  # short names for the rule table

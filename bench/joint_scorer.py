@@ -6,7 +6,7 @@ layer and the six transformer layers of all-MiniLM-L6-v2, then the mean of ``a``
 bias), trained with the siamese scorer's loss (pairwise logistic, pairs weighted by ``min(|z|, cap)``).
 Each epoch shows every training pair once, in a random order of its two headlines; at inference the
 margin is averaged over both orders, so ``margin(a, b) == -margin(b, a)``. An experiment measured by
-``bench/pretest_joint.py``; it is not shipped.
+``bench/pretest_joint.py``; research code, not shipped (it lives in ``bench/``, beside its benchmark).
 
 >>> cfg = JointConfig()
 >>> cfg.epochs, cfg.max_len, cfg.batch
@@ -24,7 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from empathic.predict.finetune import _base, _torch, pairwise_step, run_layers, warmup_linear
+from empathic.train.minilm import base_encoder, optimiser, require_torch, tokenizer, weights_dir
+from empathic.train.pretest_scorer import pairwise_step, run_layers, warmup_linear
 
 log = logging.getLogger("empathic.train")
 
@@ -43,17 +44,15 @@ class JointConfig:
 
 def pair_encodings(texts: Sequence[str], pairs: np.ndarray, max_len: int) -> list[tuple[list[int], list[int]]]:
     """Token ids and token types of ``[CLS] a [SEP] b [SEP]`` for each row ``(a, b)`` of ``pairs``."""
-    from empathic.analyse.emotion.finetune import _tokenizer, _weights_dir
-
-    tok = _tokenizer(_weights_dir(), max_len)
+    tok = tokenizer(weights_dir(), max_len)
     enc = tok.encode_batch([(texts[a], texts[b]) for a, b in pairs])
     return [(e.ids, e.type_ids) for e in enc]
 
 
 def joint_scorer() -> Any:
     """Frozen embeddings → six MiniLM layers → ``w · (mean of a's tokens − mean of b's tokens)``."""
-    torch = _torch()
-    base = _base()
+    torch = require_torch("The joint scorer")
+    base = base_encoder()
 
     class Joint(torch.nn.Module):
         def __init__(self) -> None:
@@ -82,7 +81,7 @@ def joint_scorer() -> Any:
 
 
 def _batch(encs: Sequence[tuple[list[int], list[int]]], rows: Sequence[int]) -> tuple[Any, Any, Any]:
-    torch = _torch()
+    torch = require_torch("The joint scorer")
     width = max(len(encs[i][0]) for i in rows)
     ids = torch.zeros((len(rows), width), dtype=torch.long)
     types = torch.zeros((len(rows), width), dtype=torch.long)
@@ -99,9 +98,7 @@ def fit_joint(
     texts: Sequence[str], hp: np.ndarray, z: np.ndarray, train: np.ndarray, cfg: JointConfig, seed: int
 ) -> Any:
     """Fine-tune the joint scorer on the pairs where ``train`` is true (``hp``: headline rows of each pair)."""
-    from empathic.analyse.emotion.finetune import _optimiser
-
-    torch = _torch()
+    torch = require_torch("The joint scorer")
     torch.manual_seed(seed)
     random.seed(seed)
     rng = np.random.default_rng(seed)
@@ -112,7 +109,7 @@ def fit_joint(
     model.train()
     steps_per_epoch = -(-len(rows) // cfg.batch)
     total = steps_per_epoch * cfg.epochs
-    opt = _optimiser(model, cfg.lr, cfg.head_lr)
+    opt = optimiser(model, cfg.lr, cfg.head_lr)
     sched = warmup_linear(opt, total)
     t0, step = time.perf_counter(), 0
     for ep in range(cfg.epochs):
@@ -133,7 +130,7 @@ def fit_joint(
 
 def joint_margins(model: Any, texts: Sequence[str], hp: np.ndarray, max_len: int, batch: int = 128) -> np.ndarray:
     """Antisymmetric margin of each pair ``(a, b)`` of ``hp``: the mean of ``m(a, b)`` and ``−m(b, a)``."""
-    torch = _torch()
+    torch = require_torch("The joint scorer")
     model.eval()
     out = np.zeros(len(hp), dtype=np.float64)
     for sign, rows in ((1.0, hp), (-1.0, hp[:, ::-1])):

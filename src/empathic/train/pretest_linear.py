@@ -24,8 +24,17 @@ import numpy as np
 
 from empathic.errors import BackendNotInstalledError
 from empathic.fsutil import atomic_write
-from empathic.predict.features import BLOCKS, FeatureExtractor, HeadlineFeatures, NgramVectorizer
-from empathic.predict.pairs import Packages, Pairs, bootstrap_ci, build_pairs, pairwise_accuracy, significant
+from empathic.models.manifest import write_manifest
+from empathic.predict.pretest.features import BLOCKS, FeatureExtractor, HeadlineFeatures, NgramVectorizer
+from empathic.predict.pretest.pairs import (
+    Packages,
+    Pairs,
+    bootstrap_ci,
+    build_pairs,
+    pairwise_accuracy,
+    read_packages,
+    significant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +107,8 @@ def _csr(vec: NgramVectorizer, texts: Sequence[str]) -> Any:
 def fit_linear(
     heads: Headlines, packages: Packages, pairs: Pairs, train: np.ndarray, recipe: Recipe, *, seed: int = 13
 ) -> dict[str, np.ndarray | list[str]]:
-    """Fit on the pairs where ``train`` is true; returns the state :class:`~.model.LinearPretest` loads."""
+    """Fit on the pairs where ``train`` is true; returns the state :class:`~empathic.predict.pretest.base.LinearPretest`
+    loads."""
     import scipy.sparse as sp
 
     logistic = _sklearn()
@@ -137,7 +147,7 @@ def fit_linear(
     }
 
 
-def _utilities(state: Mapping[str, Any], heads: Headlines, recipe: Recipe) -> np.ndarray:
+def utilities(state: Mapping[str, Any], heads: Headlines, recipe: Recipe) -> np.ndarray:
     vec = NgramVectorizer.from_vocabulary(state["vocabulary"], state["idf"], n_max=recipe.ngram_max)
     u = np.asarray(_csr(vec, heads.texts) @ state["w_ngram"]).ravel() - float(state["ngram_offset"])
     if recipe.dense:
@@ -208,7 +218,7 @@ def cross_validate(
             train &= ~flagged
         test = (fold == f) & sig
         state = fit_linear(heads, packages, pairs, train, recipe, seed=seed)
-        u = _utilities(state, heads, recipe)
+        u = utilities(state, heads, recipe)
         c = pairwise_accuracy(u[heads.index[pairs.a[test]]], u[heads.index[pairs.b[test]]], pairs.z[test])
         correct[test] = c
         per_fold.append(round(float(c.mean()), 4))
@@ -229,25 +239,15 @@ def cross_validate(
     }
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_model(out: Path, name: str, state: Mapping[str, Any], recipe: Recipe, extra: Mapping[str, Any]) -> Path:
-    """Write ``weights.npz`` (float32), ``vocabulary.json`` and ``manifest.json`` with sha256 of both."""
+    """Write ``weights.npz`` (float32), ``vocabulary.json``, ``manifest.json`` with sha256 of both, and the card."""
     out.mkdir(parents=True, exist_ok=True)
     arrays = {k: np.asarray(v, dtype=np.float32) for k, v in state.items() if k != "vocabulary"}
     np.savez_compressed(out / "weights.npz", **arrays)
     atomic_write(out / "vocabulary.json", json.dumps(list(state["vocabulary"]), ensure_ascii=False))
-    manifest = {
-        "name": name,
-        "version": "1",
-        "recipe": asdict(recipe) | {"dense": dict(recipe.dense)},
-        **extra,
-        "sha256": {f: _sha(out / f) for f in ("weights.npz", "vocabulary.json")},
-    }
-    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    atomic_write(out / "MODEL_CARD.md", model_card(manifest))
+    manifest = {"name": name, "version": "1", "recipe": asdict(recipe) | {"dense": dict(recipe.dense)}, **extra}
+    files = ("weights.npz", "vocabulary.json")
+    write_manifest(out, manifest, files, card=model_card(manifest))
     return out
 
 
@@ -324,8 +324,6 @@ def train_pretest(
     name: str | None = None,
 ) -> dict[str, Any]:
     """Cross-validate the recipe (grouped by test), then fit on every pair of ``data`` and write the model."""
-    from empathic.predict.pairs import read_packages
-
     recipe = recipe or (LIGHT_RECIPE if light else Recipe())
     file = data_file(data)
     packages = read_packages(file)

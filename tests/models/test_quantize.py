@@ -11,9 +11,9 @@ onnx = pytest.importorskip("onnx")
 
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
-from empathic.analyse.emotion.quantize import static_int8  # noqa: E402
-from empathic.analyse.emotion.runner import OnnxEncoder  # noqa: E402
 from empathic.errors import ConfigError  # noqa: E402
+from empathic.models.onnx import OnnxEncoder  # noqa: E402
+from empathic.models.quantize import static_int8  # noqa: E402
 
 TOKENIZER = Path(__file__).parents[2] / "src/empathic/analyse/emotion/assets/minilm-l6-v2-encoder/tokenizer.json"
 TEXTS = [

@@ -21,7 +21,6 @@ the blend weight and scale.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -32,15 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from empathic.errors import BackendNotInstalledError, ConfigError
+from empathic.errors import ConfigError
 from empathic.fsutil import atomic_write
+from empathic.train.minilm import base_encoder, optimiser, require_torch, tokenizer, weights_dir
 
 if TYPE_CHECKING:
     import torch
 
 log = logging.getLogger("empathic.train")
 
-INSTALL_HINT = "Run: pip install 'empathic[train]' (it pins torch==2.13.0, the CPU build)"
 BLEND_GRID = np.round(np.linspace(0, 1, 21), 2)
 # ONNX node names of the six FFN output projections (their inputs are GELU outputs, whose range int8 fits
 # badly): left in fp32 by the shipped export, which keeps most of the fp32 scorer's out-of-sample accuracy
@@ -64,30 +63,18 @@ class FinetuneConfig:
 
 
 def _torch() -> Any:
-    try:
-        import torch
-    except ImportError as exc:
-        raise BackendNotInstalledError("Fine-tuning the pre-test scorer needs torch.", hint=INSTALL_HINT) from exc
-    return torch
-
-
-def _base() -> Any:
-    from empathic.analyse.emotion.finetune import _build, _weights_dir
-
-    return _build(_weights_dir(), attn="eager").encoder
+    return require_torch("Fine-tuning the pre-test scorer")
 
 
 def token_ids(texts: Sequence[str], max_len: int) -> list[list[int]]:
     """all-MiniLM-L6-v2 token ids of every text, truncated at ``max_len``."""
-    from empathic.analyse.emotion.finetune import _tokenizer, _weights_dir
-
-    return [e.ids for e in _tokenizer(_weights_dir(), max_len).encode_batch(list(texts))]
+    return [e.ids for e in tokenizer(weights_dir(), max_len).encode_batch(list(texts))]
 
 
 def embedding_states(ids: Sequence[list[int]]) -> list[torch.Tensor]:
     """Output of the frozen embedding layer for every text (``[tokens, 384]`` each, no padding)."""
     torch = _torch()
-    emb = _base().embeddings
+    emb = base_encoder().embeddings
     emb.eval()
     out = []
     with torch.no_grad():
@@ -186,7 +173,7 @@ def pairwise_step(model: Any, opt: Any, sched: Any, d: Any, z: np.ndarray, cap: 
 def scorer() -> Any:
     """The six MiniLM layers (from the pretrained weights) → masked mean pooling → dropout → ``Linear(384, 1)``."""
     torch = _torch()
-    base = _base()
+    base = base_encoder()
 
     class Scorer(torch.nn.Module):
         def __init__(self) -> None:
@@ -233,8 +220,6 @@ def fit_scorer(
 
     ``on_epoch(epoch, model)`` is called after each epoch (the model is put back in train mode after it).
     """
-    from empathic.analyse.emotion.finetune import _optimiser
-
     torch = _torch()
     torch.manual_seed(seed)
     random.seed(seed)
@@ -247,7 +232,7 @@ def fit_scorer(
     tests = np.asarray(sorted(packed))
     rng = np.random.default_rng(seed)
     total = len(batches_of_tests(tests, packed, hp, cfg.max_heads, np.random.default_rng(0))) * cfg.epochs
-    opt = _optimiser(model, cfg.lr, cfg.head_lr)
+    opt = optimiser(model, cfg.lr, cfg.head_lr)
     sched = warmup_linear(opt, total)
     t0, step = time.perf_counter(), 0
     for ep in range(cfg.epochs):
@@ -283,7 +268,7 @@ def export_onnx(model: Any, path: Any, opset: int = 17) -> float:
     import onnxruntime as ort
 
     torch = _torch()
-    emb = _base().embeddings
+    emb = base_encoder().embeddings
 
     class Full(torch.nn.Module):
         def __init__(self) -> None:
@@ -338,7 +323,7 @@ def standardised(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def pick_blend(za: np.ndarray, zb: np.ndarray, fa: np.ndarray, fb: np.ndarray, z: np.ndarray) -> float:
     """Weight ``a`` of ``(1 - a) * linear + a * scorer`` (standardised) with the best pairwise accuracy."""
-    from empathic.predict.pairs import pairwise_accuracy
+    from empathic.predict.pretest.pairs import pairwise_accuracy
 
     acc = [pairwise_accuracy((1 - a) * za + a * fa, (1 - a) * zb + a * fb, z).mean() for a in BLEND_GRID]
     return float(BLEND_GRID[int(np.argmax(acc))])
@@ -379,12 +364,14 @@ def train_pairwise(
     manifest and model card; this function does not cross-validate). ``keep_fp32``: regular expression of
     the ONNX nodes the int8 export leaves in fp32 (default: the FFN output projections; ``None``: none).
     """
-    from empathic.analyse.emotion.finetune import _weights_dir
-    from empathic.analyse.emotion.quantize import static_int8
-    from empathic.analyse.emotion.runner import OnnxEncoder, sha256_file
-    from empathic.predict.model import ASSETS, MinilmPretest, load_state
-    from empathic.predict.pairs import build_pairs, pairwise_accuracy, read_packages
-    from empathic.predict.train import Recipe, _utilities, data_file, fit_linear, headline_features
+    # imported here, not at the top: the CLI imports this module for FFN_OUTPUTS, and its start-up stays light
+    from empathic.models.manifest import write_manifest
+    from empathic.models.onnx import OnnxEncoder
+    from empathic.models.quantize import static_int8
+    from empathic.predict.pretest.base import ASSETS, load_state
+    from empathic.predict.pretest.minilm import MinilmPretest
+    from empathic.predict.pretest.pairs import build_pairs, pairwise_accuracy, read_packages
+    from empathic.train.pretest_linear import Recipe, data_file, fit_linear, headline_features, utilities
 
     torch = _torch()
     cfg = cfg or FinetuneConfig()
@@ -397,7 +384,7 @@ def train_pairwise(
     linear_dir = ASSETS / MinilmPretest.asset
     state, linear_manifest = load_state(linear_dir)
     recipe = Recipe(**{k: v for k, v in linear_manifest["recipe"].items()})
-    lin = _utilities(state, heads, recipe)
+    lin = utilities(state, heads, recipe)
     hp = np.stack([heads.index[pairs.a], heads.index[pairs.b]], axis=1)
     sig = np.abs(pairs.z) > 1.96
     inner = inner_split(pairs.test, cfg.inner_share, seed) if cfg.inner_share else np.zeros(len(pairs), dtype=bool)
@@ -409,7 +396,7 @@ def train_pairwise(
         ref = np.unique(hp[val].ravel())
         # the shipped linear model saw every test, so the blend is picked with one refitted on the scorer's
         # training tests only, then applied to the shipped one (as in the grouped CV)
-        held = _utilities(fit_linear(heads, packages, pairs, train, recipe, seed=seed), heads, recipe)
+        held = utilities(fit_linear(heads, packages, pairs, train, recipe, seed=seed), heads, recipe)
         (hm, hs), (sm, ss), (_, ls) = standardise(held, ref), standardise(raw, ref), standardise(lin, ref)
         za, zb = (held[hp[val, 0]] - hm) / hs, (held[hp[val, 1]] - hm) / hs
         fa, fb = (raw[hp[val, 0]] - sm) / ss, (raw[hp[val, 1]] - sm) / ss
@@ -429,17 +416,22 @@ def train_pairwise(
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "scorer.fp32.onnx"
     export_diff = export_onnx(model, fp32)
-    tokenizer = out / "tokenizer.json"
-    atomic_write(tokenizer, (_weights_dir() / "tokenizer.json").read_bytes())
+    tokenizer_file = out / "tokenizer.json"
+    atomic_write(tokenizer_file, (weights_dir() / "tokenizer.json").read_bytes())
     rng = np.random.default_rng(seed)
     pool = np.unique(hp[train].ravel())
     calib = rng.choice(pool, min(400, len(pool)), replace=False)
     static_int8(
-        fp32, out / "scorer.onnx", tokenizer, [heads.texts[i] for i in calib], outputs=("score",), keep_fp32=keep_fp32
+        fp32,
+        out / "scorer.onnx",
+        tokenizer_file,
+        [heads.texts[i] for i in calib],
+        outputs=("score",),
+        keep_fp32=keep_fp32,
     )
     fp32.unlink()
     rows = np.unique(hp[check].ravel())
-    enc = OnnxEncoder(out / "scorer.onnx", tokenizer, outputs=("score",), max_length=cfg.max_len)
+    enc = OnnxEncoder(out / "scorer.onnx", tokenizer_file, outputs=("score",), max_length=cfg.max_len)
     int8 = enc.run(enc.chunk([heads.texts[i] for i in rows]))["score"].astype(np.float64).reshape(-1)
     raw8 = raw.copy()
     raw8[rows] = int8
@@ -490,10 +482,7 @@ def train_pairwise(
         "cv": dict(cv or {}),
         "train_seconds": round(time.perf_counter() - t0, 1),
     }
-    manifest["sha256"] = {f: sha256_file(out / f) for f in ("scorer.onnx", "tokenizer.json")}
-    atomic_write(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    atomic_write(out / "MODEL_CARD.md", model_card(manifest))
-    return manifest
+    return write_manifest(out, manifest, ("scorer.onnx", "tokenizer.json"), card=model_card(manifest))
 
 
 def model_card(m: Mapping[str, Any]) -> str:

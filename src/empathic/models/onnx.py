@@ -2,43 +2,22 @@
 
 Texts longer than ``max_length`` tokens are split into sentences packed into chunks that fit
 (a single over-long sentence is cut into windows); the caller aggregates chunk outputs per text
-with the returned ``owner`` index.
+with the returned ``owner`` index. Loading a model folder (manifest, sha256 checks) is
+:mod:`empathic.models.manifest`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from empathic.analyse.emotion.text import emoji_to_words, split_sentences
-from empathic.errors import AnalysisError, ModelIntegrityError
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def verify(path: Path, expected: str) -> None:
-    """Raise :class:`ModelIntegrityError` unless the file's sha256 is ``expected``."""
-    if not path.exists():
-        raise ModelIntegrityError(
-            f"Model file {path} is missing.", hint="Reinstall empathic: pip install --force-reinstall empathic"
-        )
-    actual = sha256_file(path)
-    if actual != expected:
-        raise ModelIntegrityError(
-            f"Model file {path.name} has sha256 {actual[:16]}…, expected {expected[:16]}… (corrupted or replaced).",
-            hint="Reinstall empathic, or retrain with `empathic train emotion` and update the manifest.",
-        )
+from empathic.errors import AnalysisError
+from empathic.models.text import emoji_to_words, split_sentences
 
 
 @dataclass(frozen=True)
@@ -87,6 +66,29 @@ class OnnxEncoder:
         except Exception as exc:  # onnxruntime raises its own exception types
             raise AnalysisError(f"Could not load the ONNX model {model_path.name}: {exc}") from exc
         self.input_names = {i.name for i in self.session.get_inputs()}
+
+    @classmethod
+    def from_folder(
+        cls,
+        folder: Path,
+        manifest: Mapping[str, Any],
+        *,
+        outputs: Sequence[str],
+        model_file: str | None = None,
+        batch_size: int = 64,
+        threads: int | None = None,
+    ) -> OnnxEncoder:
+        """The encoder of a model folder: ``model_file`` (default: the manifest's) with the folder's
+        ``tokenizer.json``, at the manifest's ``max_length`` (128 when it has none). Check the folder's
+        sha256 first (:func:`empathic.models.manifest.load_manifest`)."""
+        return cls(
+            Path(folder) / (model_file or manifest["model_file"]),
+            Path(folder) / "tokenizer.json",
+            outputs=outputs,
+            max_length=int(manifest.get("max_length", 128)),
+            batch_size=batch_size,
+            threads=threads,
+        )
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
         body = ids[1:-1]

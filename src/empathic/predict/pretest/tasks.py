@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from empathic import registry
-from empathic.predict.pairs import Z_CRITICAL, bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
+from empathic.predict.pretest.pairs import Z_CRITICAL, bootstrap_ci, build_pairs, pairwise_accuracy, read_packages
 from empathic.types import PretestEvaluation, PretestScore
 
 DEFAULT_MODEL = "minilm-pairwise"
