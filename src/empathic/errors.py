@@ -30,7 +30,8 @@ Every error says what happened, what was expected, and how to fix it::
     │   └── MirrorInputError           EMP610  reply links exist but lack the emotion scores the mirror needs
     ├── ReportError                    EMP700
     │   ├── OutputPathError            EMP710  --out is a folder, or its folder cannot be created or written
-    │   └── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
+    │   ├── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
+    │   └── UnknownSectionError        EMP720  no report section of that name (--section, report.sections)
     ├── RelateError                    EMP800  testimonial ranking
     │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
     ├── NarrateError                   EMP900  narratives
@@ -207,6 +208,10 @@ class OutputPathError(ReportError):
 
 class OutputWriteError(ReportError):
     code = "EMP711"
+
+
+class UnknownSectionError(ReportError):
+    code = "EMP720"
 
 
 class RelateError(EmpathicError):

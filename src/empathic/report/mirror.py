@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from empathic.analyse.from_store import mirror_from_store
-from empathic.errors import AnalysisError
 from empathic.report.cell_charts import heatmap
 from empathic.report.charts import bar_chart
 from empathic.report.page import ReportContext, Section, esc
@@ -12,10 +10,10 @@ GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 
 
 def mirror(ctx: ReportContext) -> Section | None:
-    try:
-        r = mirror_from_store(ctx.store, n_perm=500, n_boot=500, seed=0)
-    except AnalysisError:
+    shown = ctx.mirror()
+    if shown is None:
         return None
+    r = shown.value
     if r.status == "no_pairs" or r.items < 2:
         return None
     verdict = (
