@@ -23,7 +23,15 @@ from empathic.predict.propensity import (
 )
 from empathic.predict.uplift_eval import DEFAULT_METHODS, result_name, uplift_from_file
 
-__all__ = ["DEFAULT_METHODS", "UpliftParams", "propensity", "save_uplift", "uplift"]
+__all__ = [
+    "DEFAULT_METHODS",
+    "UpliftParams",
+    "propensity",
+    "save_uplift",
+    "stored_propensity",
+    "stored_uplift",
+    "uplift",
+]
 from empathic.store import Store
 from empathic.types import PropensityResult, UpliftResult
 
@@ -125,3 +133,13 @@ def uplift(path: str | Path, params: UpliftParams, store: Store | None = None) -
         n_boot=params.n_boot,
     )
     return result, None if store is None else save_uplift(store, result)
+
+
+def stored_propensity(store: Store) -> dict[str, PropensityResult]:
+    """The propensity results stored by ``empathic propensity``, by target label."""
+    return {name: PropensityResult.from_payload(p) for name, p in sorted(store.results("propensity").items())}
+
+
+def stored_uplift(store: Store) -> dict[str, UpliftResult]:
+    """The uplift results stored by ``empathic uplift -w``, by name (``outcome: treatment vs control``)."""
+    return {name: UpliftResult.from_payload(p) for name, p in sorted(store.results("uplift").items())}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from empathic.report.cell_charts import heatmap
 from empathic.report.charts import bar_chart
-from empathic.report.page import ReportContext, Section, esc
+from empathic.report.page import ReportContext, Section, default_note, esc
 
 GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 
@@ -53,4 +53,4 @@ def mirror(ctx: ReportContext) -> Section | None:
         "The null reassigns responses at random across items of the same kind and channel; the CI bootstraps items. "
         f"This is an association in observational threads, not a causal effect. Details: {esc('docs/mirror.md')}.</p>"
     )
-    return Section("mirror", "Mirror: emotional echo", html, lead=lead)
+    return Section("mirror", "Mirror: emotional echo", default_note(shown) + html, lead=lead)

@@ -99,6 +99,15 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def default_note(shown: Shown[object]) -> str:
+    """The one-line note of a section computed with defaults ("" for a stored result).
+
+    >>> default_note(Shown([], True, "Themes", "the default settings", "empathic themes --n N"))
+    '<p class="note">Themes computed with the default settings; run `empathic themes --n N` to choose.</p>'
+    """
+    return f'<p class="note">{esc(shown.note)}</p>' if shown.computed_with_defaults else ""
+
+
 def check_sections(names: Sequence[str]) -> tuple[str, ...]:
     """``names`` if each is a registered report section (built-in or plugin), else EMP720 naming the known ones.
 

@@ -7,12 +7,11 @@ from the stored scores. A section is left out when the workspace lacks what it n
 
 from __future__ import annotations
 
-from empathic.app.report import Shown
 from empathic.app.voc import DriversParams, NeedsParams, drivers, needs
 from empathic.errors import AnalysisError
 from empathic.report.charts import bar_chart, stacked_bar_chart
 from empathic.report.emotions import EKMAN, EKMAN_COLORS
-from empathic.report.page import ReportContext, Section, esc
+from empathic.report.page import ReportContext, Section, default_note, esc
 from empathic.report.sections import table
 from empathic.types import DocumentKind
 
@@ -26,11 +25,6 @@ def _text(ctx: ReportContext, doc_id: int) -> str:
 def _unquotable(ctx: ReportContext) -> list[str]:
     """Texts of the testimonials without consent: their sentences must not be quoted either."""
     return [d.text for d in ctx.store.iter_documents(DocumentKind.TESTIMONIAL) if d.consent is not True]
-
-
-def default_note(shown: Shown[object]) -> str:
-    """The one-line note of a section computed with defaults ("" for a stored result)."""
-    return f'<p class="note">{esc(shown.note)}</p>' if shown.computed_with_defaults else ""
 
 
 def themes(ctx: ReportContext) -> Section | None:
