@@ -4,6 +4,7 @@ Every error says what happened, what was expected, and how to fix it::
 
     EmpathicError                      EMP000  base; never raised directly
     ├── Interrupted                    EMP030  Ctrl-C / SIGTERM stopped a command (exit 130 / 143, not 2)
+    ├── StoredResultError              EMP050  a stored result (themes, personas, ...) cannot be read back
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
     │   └── TrustError                 EMP110  the user's trust file is unreadable, or nothing to trust
     ├── WorkspaceError                 EMP200
@@ -100,6 +101,10 @@ class Terminated(KeyboardInterrupt):
     like ``KeyboardInterrupt`` it is no ``Exception``, so no ``except Exception`` swallows it)."""
 
     signum = 15
+
+
+class StoredResultError(EmpathicError):
+    code = "EMP050"
 
 
 class ConfigError(EmpathicError):

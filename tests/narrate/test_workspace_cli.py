@@ -86,7 +86,6 @@ def test_report_section_one_narrative_per_persona_with_highlighted_sources(ws) -
 
 
 def test_report_ranks_each_persona_once_for_both_sections(ws, monkeypatch) -> None:
-    import empathic.app.narrate as glue
     import empathic.app.relate as relate
     from empathic.app.relate import default_ranker, select_testimonials
     from empathic.app.report import report_audiences
@@ -97,8 +96,7 @@ def test_report_ranks_each_persona_once_for_both_sections(ws, monkeypatch) -> No
         calls.append(audience.label)
         return select_testimonials(store, audience, **kw)
 
-    for module in (relate, glue):  # both places that rank
-        monkeypatch.setattr(module, "select_testimonials", counting)
+    monkeypatch.setattr(relate, "select_testimonials", counting)  # the one place that ranks, for both sections
     html = render_report(ws.store, settings=ws.settings, sections=["testimonials", "narratives"])
     assert calls and len(calls) == len(set(calls))  # one ranking per persona, shared by the two sections
     # greedy MMR: the section's top 3 of the shared k=5 ranking are what a k=3 ranking picks

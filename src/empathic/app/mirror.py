@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from empathic.app.stored import read_stored
 from empathic.errors import AnalysisError, MirrorInputError
 from empathic.store import Store
 from empathic.types import Document, MirrorResult
@@ -53,7 +54,9 @@ def mirror(store: Store, params: MirrorParams = MirrorParams(), *, save: bool = 
 def stored_mirror(store: Store) -> MirrorResult | None:
     """The mirror result last stored by :func:`mirror`; None if never stored."""
     payload = store.results(MIRROR_KIND).get("latest")
-    return None if payload is None else MirrorResult.from_payload(payload)
+    if payload is None:
+        return None
+    return read_stored(MIRROR_KIND, "latest", payload, MirrorResult.from_payload, "empathic mirror")
 
 
 def compute_mirror(store: Store, params: MirrorParams = MirrorParams()) -> MirrorResult:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.analyse.emotion.taxonomy import LABELS
-from empathic.app.relate import default_ranker, select_testimonials
+from empathic.app.relate import testimonials
 from empathic.config import NarrateSettings
 from empathic.errors import NarrateError
 from empathic.narrate import LLM, get_llm, narrate
@@ -70,14 +70,8 @@ def narrate_for_audience(
         ) from None
     backend = get_llm(llm or settings.llm, settings) if not hasattr(llm, "complete") else llm
     if ranking is None:
-        ranking = select_testimonials(
-            store,
-            audience,
-            persona=persona,
-            product=product,
-            k=k,
-            ranker=ranker or default_ranker(store),
-            include_flagged=include_flagged,
+        ranking = testimonials(
+            store, audience, persona=persona, product=product, k=k, ranker=ranker, include_flagged=include_flagged
         )
     top = ranking.results[:k]
     ids = [r.doc_id for r in top]

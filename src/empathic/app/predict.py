@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from empathic.app.stored import read_stored
 from empathic.app.voc import customer_documents
 from empathic.errors import AnalysisError
 from empathic.predict.propensity import (
@@ -137,9 +138,15 @@ def uplift(path: str | Path, params: UpliftParams, store: Store | None = None) -
 
 def stored_propensity(store: Store) -> dict[str, PropensityResult]:
     """The propensity results stored by ``empathic propensity``, by target label."""
-    return {name: PropensityResult.from_payload(p) for name, p in sorted(store.results("propensity").items())}
+    return {
+        name: read_stored("propensity", name, p, PropensityResult.from_payload, "empathic propensity --target …")
+        for name, p in sorted(store.results("propensity").items())
+    }
 
 
 def stored_uplift(store: Store) -> dict[str, UpliftResult]:
     """The uplift results stored by ``empathic uplift -w``, by name (``outcome: treatment vs control``)."""
-    return {name: UpliftResult.from_payload(p) for name, p in sorted(store.results("uplift").items())}
+    return {
+        name: read_stored("uplift", name, p, UpliftResult.from_payload, "empathic uplift -w DIR …")
+        for name, p in sorted(store.results("uplift").items())
+    }

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from empathic.app.stored import read_stored
 from empathic.errors import AnalysisError
 from empathic.store import Store
 from empathic.types import DesignIdea, Document, DriverEffect, NeedSentence, Persona, Theme, ThemeRun
@@ -108,7 +109,9 @@ def themes(store: Store, params: ThemesParams = ThemesParams(), *, save: bool = 
 def stored_themes(store: Store) -> ThemeRun | None:
     """The themes last stored by :func:`themes`, with their params; None if never stored."""
     payload = store.results(THEMES_KIND).get("latest")
-    return None if payload is None else ThemeRun.from_payload(payload)
+    if payload is None:
+        return None
+    return read_stored(THEMES_KIND, "latest", payload, ThemeRun.from_payload, "empathic themes")
 
 
 def needs(store: Store, params: NeedsParams = NeedsParams()) -> tuple[list[NeedSentence], list[DesignIdea]]:
@@ -211,4 +214,8 @@ def personas(store: Store, params: PersonasParams = PersonasParams(), *, save: b
 def stored_personas(store: Store) -> list[Persona] | None:
     """The personas last stored by :func:`personas` (or the demo); None if none is stored."""
     stored = store.results(PERSONAS_KIND)
-    return [Persona.from_payload(name, payload) for name, payload in stored.items()] or None
+    found = [
+        read_stored(PERSONAS_KIND, name, p, lambda p, name=name: Persona.from_payload(name, p), "empathic personas")
+        for name, p in stored.items()
+    ]
+    return found or None
