@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from empathic.app.stored import read_stored
+from empathic.app.stored import load_latest, save_latest
 from empathic.errors import AnalysisError, MirrorInputError
 from empathic.store import Store
 from empathic.types import Document, MirrorResult
@@ -47,16 +47,13 @@ def mirror(store: Store, params: MirrorParams = MirrorParams(), *, save: bool = 
     """The emotional echo (:func:`compute_mirror`); with ``save`` stored (replacing the last one) for the report."""
     result = compute_mirror(store, params)
     if save:
-        store.save_results(MIRROR_KIND, {"latest": result.to_payload()})
+        save_latest(store, MIRROR_KIND, result.to_payload())
     return result
 
 
 def stored_mirror(store: Store) -> MirrorResult | None:
     """The mirror result last stored by :func:`mirror`; None if never stored."""
-    payload = store.results(MIRROR_KIND).get("latest")
-    if payload is None:
-        return None
-    return read_stored(MIRROR_KIND, "latest", payload, MirrorResult.from_payload, "empathic mirror")
+    return load_latest(store, MIRROR_KIND, MirrorResult.from_payload, "empathic mirror")
 
 
 def compute_mirror(store: Store, params: MirrorParams = MirrorParams()) -> MirrorResult:

@@ -15,8 +15,21 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from empathic.errors import StoredResultError
+from empathic.store import Store
 
 T = TypeVar("T")
+LATEST = "latest"  # the name of a result kind that keeps only the last run (themes, mirror)
+
+
+def save_latest(store: Store, kind: str, payload: Mapping[str, Any]) -> None:
+    """Store ``payload`` as the one result of ``kind``, replacing the last run."""
+    store.save_results(kind, {LATEST: payload})
+
+
+def load_latest(store: Store, kind: str, parse: Callable[[Mapping[str, Any]], T], command: str) -> T | None:
+    """The last run of ``kind`` stored by :func:`save_latest`, parsed; None if never stored."""
+    payload = store.results(kind).get(LATEST)
+    return None if payload is None else read_stored(kind, LATEST, payload, parse, command)
 
 
 def read_stored(kind: str, name: str, payload: Any, parse: Callable[[Mapping[str, Any]], T], command: str) -> T:

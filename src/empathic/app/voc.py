@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from empathic.app.stored import read_stored
+from empathic.app.stored import load_latest, read_stored, save_latest
 from empathic.errors import AnalysisError
 from empathic.store import Store
 from empathic.types import DesignIdea, Document, DriverEffect, NeedSentence, Persona, Theme, ThemeRun
@@ -102,16 +102,13 @@ def themes(store: Store, params: ThemesParams = ThemesParams(), *, save: bool = 
     found = compute_themes(store, params)
     if save:
         run = ThemeRun(tuple(found), params.n_themes, params.min_theme_size, params.seed)
-        store.save_results(THEMES_KIND, {"latest": run.to_payload()})
+        save_latest(store, THEMES_KIND, run.to_payload())
     return found
 
 
 def stored_themes(store: Store) -> ThemeRun | None:
     """The themes last stored by :func:`themes`, with their params; None if never stored."""
-    payload = store.results(THEMES_KIND).get("latest")
-    if payload is None:
-        return None
-    return read_stored(THEMES_KIND, "latest", payload, ThemeRun.from_payload, "empathic themes")
+    return load_latest(store, THEMES_KIND, ThemeRun.from_payload, "empathic themes")
 
 
 def needs(store: Store, params: NeedsParams = NeedsParams()) -> tuple[list[NeedSentence], list[DesignIdea]]:
