@@ -64,10 +64,17 @@ class AnalyseSettings:
     threads: int = 0  # inference threads; 0 = up to 2 (the cores the project is sized for)
 
 
+REPORT_SECTIONS = (
+    "overview", "volume", "sentiment", "emotions", "mirror", "themes", "needs", "drivers", "personas", "testimonials",
+    "narratives", "experiments", "pretest", "uplift", "propensity", "quotes", "data_quality",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     title: str = "Empathic report"
     top_quotes: int = 5
+    sections: tuple[str, ...] = REPORT_SECTIONS  # in order; plugins' sections by their registered names
 
 
 @dataclass(frozen=True)
@@ -271,6 +278,7 @@ TRUST_POLICY: dict[str, Sensitive | None] = {
     "analyse.threads": None,
     "report.title": None,  # escaped in the HTML
     "report.top_quotes": None,
+    "report.sections": None,  # names of installed sections; a section only renders stored data
     "narrate.llm": Sensitive("a backend that may send customer text off this machine", lambda v, _: v in LOCAL_LLMS),
     "narrate.base_url": Sensitive("the endpoint that customer text is sent to"),
     "narrate.model": Sensitive("the model requested, and billed, at that endpoint"),
@@ -504,6 +512,7 @@ threads = 0              # inference threads; 0 = up to 2
 [report]
 title = "Empathic report"
 top_quotes = 5
+# sections = ["overview", "themes", "personas"]  # which sections, in order (default: all; `empathic report --section`)
 
 [narrate]
 llm = "extractive"       # extractive (no LLM, offline) | local (llama.cpp in-process) | openai (needs trust)

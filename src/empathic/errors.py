@@ -4,6 +4,7 @@ Every error says what happened, what was expected, and how to fix it::
 
     EmpathicError                      EMP000  base; never raised directly
     ├── Interrupted                    EMP030  Ctrl-C / SIGTERM stopped a command (exit 130 / 143, not 2)
+    ├── StoredResultError              EMP050  a stored result (themes, personas, ...) cannot be read back
     ├── ConfigError                    EMP100  bad empathic.toml or EMPATHIC_* variable
     │   └── TrustError                 EMP110  the user's trust file is unreadable, or nothing to trust
     ├── WorkspaceError                 EMP200
@@ -30,7 +31,8 @@ Every error says what happened, what was expected, and how to fix it::
     │   └── MirrorInputError           EMP610  reply links exist but lack the emotion scores the mirror needs
     ├── ReportError                    EMP700
     │   ├── OutputPathError            EMP710  --out is a folder, or its folder cannot be created or written
-    │   └── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
+    │   ├── OutputWriteError           EMP711  writing the output failed (disk full, I/O); the old file is intact
+    │   └── UnknownSectionError        EMP720  no report section of that name (--section, report.sections)
     ├── RelateError                    EMP800  testimonial ranking
     │   └── UnknownAudienceError       EMP801  no stored persona of that name / no matching authors
     ├── NarrateError                   EMP900  narratives
@@ -101,6 +103,10 @@ class Terminated(KeyboardInterrupt):
     like ``KeyboardInterrupt`` it is no ``Exception``, so no ``except Exception`` swallows it)."""
 
     signum = 15
+
+
+class StoredResultError(EmpathicError):
+    code = "EMP050"
 
 
 class ConfigError(EmpathicError):
@@ -209,6 +215,10 @@ class OutputPathError(ReportError):
 
 class OutputWriteError(ReportError):
     code = "EMP711"
+
+
+class UnknownSectionError(ReportError):
+    code = "EMP720"
 
 
 class RelateError(EmpathicError):

@@ -1,7 +1,8 @@
 """The :class:`Workspace` facade: a folder with ``empathic.toml`` and a database.
 
-It only delegates — to :mod:`empathic.config`, the store registry and :mod:`empathic.jobs` —
-and holds the workspace's single-writer lock around jobs that write.
+It only delegates — to :mod:`empathic.config`, the store registry and the use cases of :mod:`empathic.app`
+(one method per use case, with the same keyword parameters) — and holds the workspace's single-writer lock
+around those that write. A result the report shows (themes, mirror) is stored unless the workspace is read-only.
 
 A new workspace is private: its folder is 0700 and its files (``empathic.toml``, the database and
 its ``-wal``/``-shm``, the lock) are 0600. Only :meth:`Workspace.init` creates a database. A
@@ -20,11 +21,20 @@ import contextlib
 import errno
 import fcntl
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from empathic import jobs
+from empathic.app import analyze as app_analyze
+from empathic.app import experiment as app_experiment
+from empathic.app import ingest as app_ingest
+from empathic.app import mirror as app_mirror
+from empathic.app import predict as app_predict
+from empathic.app import relate as app_relate
+from empathic.app import voc
+from empathic.app.analyze import Progress
+from empathic.app.narrate import narrate_for_audience
+from empathic.app.predict import UpliftParams
 from empathic.config import CONFIG_FILE, Settings, default_toml, load_settings, shown
 from empathic.errors import (
     DiskFullError,
@@ -38,10 +48,13 @@ from empathic.errors import (
     WorkspaceReadOnlyError,
 )
 from empathic.fsutil import PRIVATE_FILE, atomic_write, is_disk_full, make_private_dir
+from empathic.report import write_report
 from empathic.store import Store, open_store
 from empathic.store.sqlite_file import sqlite_file
 from empathic.types import (
     AnalysisSummary,
+    Audience,
+    BanditKind,
     BanditRecommendation,
     BanditState,
     ColumnMapping,
@@ -54,11 +67,14 @@ from empathic.types import (
     IngestSummary,
     MirrorResult,
     Narrative,
+    NarrativeFormat,
     NeedSentence,
     Persona,
     PropensityResult,
     QuarantinedRow,
+    TestimonialRanking,
     Theme,
+    UpliftResult,
     WorkspaceStatus,
 )
 
@@ -207,83 +223,187 @@ class Workspace:
             os.close(fd)
 
     def ingest(
-        self, path: str | Path, mapping: ColumnMapping, kind: DocumentKind | str, **options: Any
+        self,
+        path: str | Path,
+        mapping: ColumnMapping,
+        kind: DocumentKind | str,
+        *,
+        source: str | None = None,
+        fmt: str | None = None,
+        encoding: str | None = None,
+        columns: list[str] | None = None,
+        quoting: str | None = None,
+        parent_source: str | None = None,
+        progress: Progress | None = None,
     ) -> IngestSummary:
-        """Ingest a file; see :func:`empathic.jobs.run_ingest` for the options."""
+        """Ingest a file; see :func:`empathic.app.ingest.ingest_file`."""
         with self.writing():
-            return jobs.run_ingest(self.store, path, mapping, kind, settings=self.settings, **options)
+            return app_ingest.ingest_file(
+                self.store, path, mapping, kind, settings=self.settings, source=source, fmt=fmt, encoding=encoding,
+                columns=columns, quoting=quoting, parent_source=parent_source, progress=progress,
+            )  # fmt: skip
 
-    def analyze(self, analysers: Sequence[str] | None = None, **options: Any) -> AnalysisSummary:
+    def analyze(self, analysers: Sequence[str] | None = None, *, progress: Progress | None = None) -> AnalysisSummary:
         """Run the configured (or given) analysers over documents not yet analysed."""
         with self.writing():
-            return jobs.run_analyse(
-                self.store,
-                analysers or self.settings.analyse.analysers,
-                settings=self.settings.analyse,
-                **options,
+            return app_analyze.analyze(
+                self.store, analysers or self.settings.analyse.analysers, settings=self.settings.analyse,
+                progress=progress,
+            )  # fmt: skip
+
+    def mirror(
+        self,
+        *,
+        by: str | None = None,
+        n_perm: int = 1000,
+        n_boot: int = 1000,
+        seed: int = 0,
+        min_items: int = 5,
+        stratify: str = "channel",
+    ) -> MirrorResult:
+        """Emotional echo of responses; stored for the report unless the workspace is read-only."""
+        params = app_mirror.MirrorParams(by, n_perm, n_boot, seed, min_items, stratify)
+        with self._storing() as save:
+            return app_mirror.mirror(self.store, params, save=save)
+
+    def themes(self, *, n_themes: int | None = None, min_theme_size: int = 10, seed: int = 0) -> list[Theme]:
+        """Themes of the customer voice; stored with these settings for the report unless read-only."""
+        with self._storing() as save:
+            return voc.themes(self.store, voc.ThemesParams(n_themes, min_theme_size, seed), save=save)
+
+    def needs(self, *, top: int = 20) -> tuple[list[NeedSentence], list[DesignIdea]]:
+        """Need sentences and the design-idea backlog."""
+        return voc.needs(self.store, voc.NeedsParams(top))
+
+    def drivers(self, *, target: str = "rating", with_themes: bool = True, seed: int = 0) -> list[DriverEffect]:
+        """Key drivers of a target (rating, recommendation)."""
+        return voc.drivers(self.store, voc.DriversParams(target, with_themes, seed))
+
+    def personas(self, *, dimensions: Sequence[str] | None = None, min_size: int = 20) -> list[Persona]:
+        """Audience personas (stored, so later stages and the report target them by name)."""
+        with self.writing():
+            params = voc.PersonasParams(None if dimensions is None else tuple(dimensions), min_size)
+            return voc.personas(self.store, params)
+
+    def testimonials(
+        self,
+        audience: Audience | str | None = None,
+        *,
+        persona: str | None = None,
+        product: str | None = None,
+        k: int = 10,
+        ranker: str | None = None,
+        diversity: float = 0.3,
+        include_flagged: bool = False,
+    ) -> TestimonialRanking:
+        """Consented testimonials ranked for a persona or an audience; see :func:`empathic.app.relate.testimonials`."""
+        return app_relate.testimonials(
+            self.store, audience, persona=persona, product=product, k=k, ranker=ranker, diversity=diversity,
+            include_flagged=include_flagged,
+        )  # fmt: skip
+
+    def narrate(
+        self,
+        audience: Audience | str | None = None,
+        *,
+        persona: str | None = None,
+        fmt: NarrativeFormat | str = NarrativeFormat.AD,
+        llm: str | None = None,
+        emotion: str | None = None,
+        product: str | None = None,
+        k: int = 5,
+        ranker: str | None = None,
+        seed: int = 0,
+        include_flagged: bool = False,
+    ) -> Narrative:
+        """A guarded narrative for a persona or audience, with the workspace's ``[narrate]`` settings."""
+        return narrate_for_audience(
+            self.store, audience, persona=persona, fmt=fmt, llm=llm, settings=self.settings.narrate, emotion=emotion,
+            product=product, k=k, ranker=ranker, seed=seed, include_flagged=include_flagged,
+        )  # fmt: skip
+
+    def propensity(
+        self, *, target: str, emotions: str = "auto", folds: int = 5, n_boot: int = 1000, seed: int = 0
+    ) -> PropensityResult:
+        """Purchase propensity from stored emotions (stored by target); see :func:`empathic.app.predict.propensity`."""
+        with self.writing():
+            return app_predict.propensity(
+                self.store, target=target, emotions=emotions, folds=folds, n_boot=n_boot, seed=seed
             )
 
-    def mirror(self, **options: Any) -> MirrorResult:
-        """Emotional echo of responses; see :func:`empathic.jobs.run_mirror`."""
-        return jobs.run_mirror(self.store, **options)
-
-    def themes(self, **options: Any) -> list[Theme]:
-        """Themes of the customer voice; see :func:`empathic.analyse.from_store.themes_from_store`."""
-        return jobs.run_themes(self.store, **options)
-
-    def needs(self, **options: Any) -> tuple[list[NeedSentence], list[DesignIdea]]:
-        """Need sentences and the design-idea backlog."""
-        return jobs.run_needs(self.store, **options)
-
-    def drivers(self, **options: Any) -> list[DriverEffect]:
-        """Key drivers of a target (rating, recommendation)."""
-        return jobs.run_drivers(self.store, **options)
-
-    def personas(self, **options: Any) -> list[Persona]:
-        """Audience personas (stored, so later stages can target them by name)."""
+    def uplift(self, path: str | Path, params: UpliftParams) -> tuple[UpliftResult, str]:
+        """Uplift models compared on a table file, stored for the report; returns the result and its stored name."""
         with self.writing():
-            return jobs.run_personas(self.store, **options)
+            result, name = app_predict.uplift(path, params, self.store)
+        assert name is not None
+        return result, name
 
-    def testimonials(self, audience: Any = None, **options: Any) -> Any:
-        """Consented testimonials ranked for an audience; see :func:`empathic.jobs.run_testimonials`."""
-        return jobs.run_testimonials(self.store, audience, **options)
-
-    def narrate(self, audience: Any = None, **options: Any) -> Narrative:
-        """A guarded narrative for a persona or audience, with the workspace's ``[narrate]`` settings."""
-        return jobs.run_narrative(self.store, audience, settings=self.settings.narrate, **options)
-
-    def propensity(self, **options: Any) -> PropensityResult:
-        """Purchase propensity from stored emotions (stored by target); see :func:`empathic.jobs.run_propensity`."""
+    def experiment_ingest(
+        self,
+        path: str | Path,
+        *,
+        variant_col: str,
+        control: str,
+        metrics: Sequence[str],
+        experiment: str | None = None,
+        experiment_col: str | None = None,
+        binary: Sequence[str] = (),
+        pre_col: str | None = None,
+        unit_col: str | None = None,
+        n_col: str | None = None,
+        fmt: str | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> ExperimentIngestSummary:
+        """Store an experiment file; see :func:`empathic.app.experiment.ingest_experiment`."""
         with self.writing():
-            return jobs.run_propensity(self.store, **options)
-
-    def experiment_ingest(self, path: str | Path, **options: Any) -> ExperimentIngestSummary:
-        """Store an experiment file; see :func:`empathic.experiment.runner.ingest_experiment`."""
-        with self.writing():
-            return jobs.run_experiment_ingest(self.store, path, **options)
+            return app_experiment.ingest_experiment(
+                self.store, path, variant_col=variant_col, control=control, metrics=metrics, experiment=experiment,
+                experiment_col=experiment_col, binary=binary, pre_col=pre_col, unit_col=unit_col, n_col=n_col,
+                fmt=fmt, weights=weights,
+            )  # fmt: skip
 
     def experiments(self) -> list[ExperimentListing]:
-        """The stored experiments with their units per arm; see :func:`empathic.experiment.runner.list_experiments`."""
-        return jobs.run_experiment_list(self.store)
+        """The stored experiments with their units per arm."""
+        return app_experiment.list_experiments(self.store)
 
-    def experiment(self, name: str, **options: Any) -> ExperimentResult:
+    def experiment(
+        self,
+        name: str,
+        *,
+        metrics: Sequence[str] | None = None,
+        binary: Sequence[str] | None = None,
+        alpha: float = 0.05,
+        correction: str = "holm",
+        seed: int = 0,
+    ) -> ExperimentResult:
         """Readout of a stored experiment (per-arm statistics aggregated in SQL)."""
-        return jobs.run_experiment(self.store, name, **options)
+        return app_experiment.experiment_from_store(
+            self.store, name, metrics=metrics, binary=binary, alpha=alpha, correction=correction, seed=seed
+        )
 
-    def bandit_recommend(self, bandit: str, segment: str, **options: Any) -> BanditRecommendation:
+    def bandit_recommend(
+        self,
+        bandit: str,
+        segment: str,
+        *,
+        arms: Sequence[str] | None = None,
+        kind: BanditKind | str = BanditKind.BERNOULLI,
+        seed: int | None = None,
+    ) -> BanditRecommendation:
         """Thompson-sampling recommendation (creates arms given with ``arms=``)."""
         with self.writing():
-            return jobs.run_bandit_recommend(self.store, bandit, segment, **options)
+            return app_experiment.bandit_recommend(self.store, bandit, segment, arms=arms, kind=kind, seed=seed)
 
     def bandit_update(self, bandit: str, segment: str, arm: str, reward: float) -> BanditState:
         """Record one reward of a bandit arm."""
         with self.writing():
-            return jobs.run_bandit_update(self.store, bandit, segment, arm, reward)
+            return app_experiment.bandit_update(self.store, bandit, segment, arm, reward)
 
     def report(self, out: str | Path, sections: Sequence[str] | None = None, *, llm: str | None = None) -> Path:
         """Write the HTML report (atomically; never over one of the workspace's own files).
 
-        ``llm`` names the narratives' backend: a remote one is used only if named.
+        ``sections`` (default: the ``report.sections`` setting) choose what is shown; ``llm`` names the
+        narratives' backend: a remote one is used only if named.
         """
         own = [self.path / CONFIG_FILE, self.path / LOCK_FILE]
         db = self._database_file()
@@ -295,13 +415,22 @@ class Workspace:
                 f"{out} is a file of the workspace {self.path}; the report would replace it.",
                 hint=f"Give another file name, e.g. {self.path / 'report.html'}",
             )
-        return jobs.build_report(self.store, out, settings=self.settings, sections=sections, llm=llm)
+        return write_report(self.store, out, settings=self.settings, sections=sections, llm=llm)
 
     def status(self) -> WorkspaceStatus:
-        return jobs.workspace_status(self.store, self.settings.analyse.analysers)
+        return app_ingest.status(self.store, self.settings.analyse.analysers)
 
     def quarantine(self, limit: int | None = None, reason: str | None = None) -> list[QuarantinedRow]:
-        return self.store.quarantined(limit=limit, reason=reason)
+        return app_ingest.quarantine(self.store, limit=limit, reason=reason)
+
+    @contextlib.contextmanager
+    def _storing(self) -> Iterator[bool]:
+        """For a computation whose result the report shows: hold the lock and store it, unless read-only."""
+        if self.read_only:
+            yield False
+            return
+        with self.writing():
+            yield True
 
     def close(self) -> None:
         if self._store is not None:

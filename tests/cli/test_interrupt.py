@@ -128,9 +128,9 @@ def test_any_command_interrupted_exits_128_plus_the_signal_never_0(
 
 
 def test_analyse_job_counts_exactly_what_was_committed_per_analyser(tmp_path: Path) -> None:
+    from empathic.app.analyze import analyze as run_analyse
     from empathic.config import AnalyseSettings
     from empathic.errors import Interrupted
-    from empathic.jobs import run_analyse
 
     data = tmp_path / "d.csv"
     data.write_text("id,text\n" + "".join(f"{i},Text {i} is fine\n" for i in range(30)))
@@ -157,9 +157,9 @@ def test_analyse_job_counts_exactly_what_was_committed_per_analyser(tmp_path: Pa
 def test_a_signal_another_thread_takes_right_after_a_commit_is_still_counted(monkeypatch, tmp_path: Path) -> None:
     import threading
 
+    from empathic.app.analyze import analyze as run_analyse
     from empathic.config import AnalyseSettings
     from empathic.errors import Interrupted
-    from empathic.jobs import run_analyse
     from empathic.store.sqlite import SQLiteStore
 
     data = tmp_path / "d.csv"

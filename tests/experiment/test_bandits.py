@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from empathic.app.experiment import bandit_recommend, bandit_update
 from empathic.errors import BanditError, ExperimentNotFoundError
 from empathic.experiment.bandits import FixedArm, ThompsonSampling, UniformRandom, posterior_draws, prob_best, replay
-from empathic.experiment.runner import bandit_recommend, bandit_update, replay_file
+from empathic.experiment.runner import replay_file
 from empathic.store import open_store
 from empathic.types import BanditKind, BanditState, MetricStats
 

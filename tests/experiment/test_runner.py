@@ -11,8 +11,9 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
+from empathic.app.experiment import experiment_from_store, experiments_from_store, ingest_experiment
 from empathic.errors import ExperimentDataError, ExperimentNotFoundError
-from empathic.experiment.runner import analyze_file, experiment_from_store, experiments_from_store, ingest_experiment
+from empathic.experiment.runner import analyze_file
 from empathic.store import open_store
 
 ARMS = ("Mens E-Mail", "Womens E-Mail", "No E-Mail")

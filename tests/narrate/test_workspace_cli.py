@@ -86,9 +86,9 @@ def test_report_section_one_narrative_per_persona_with_highlighted_sources(ws) -
 
 
 def test_report_ranks_each_persona_once_for_both_sections(ws, monkeypatch) -> None:
-    import empathic.persona_narratives as glue
-    import empathic.report.testimonials as section
-    from empathic.relate.testimonials import default_ranker, persona_audiences, select_testimonials
+    import empathic.app.relate as relate
+    from empathic.app.relate import default_ranker, select_testimonials
+    from empathic.app.report import report_audiences
 
     calls: list[str] = []
 
@@ -96,12 +96,11 @@ def test_report_ranks_each_persona_once_for_both_sections(ws, monkeypatch) -> No
         calls.append(audience.label)
         return select_testimonials(store, audience, **kw)
 
-    for module in (section, glue):  # both places that rank
-        monkeypatch.setattr(module, "select_testimonials", counting)
+    monkeypatch.setattr(relate, "select_testimonials", counting)  # the one place that ranks, for both sections
     html = render_report(ws.store, settings=ws.settings, sections=["testimonials", "narratives"])
     assert calls and len(calls) == len(set(calls))  # one ranking per persona, shared by the two sections
     # greedy MMR: the section's top 3 of the shared k=5 ranking are what a k=3 ranking picks
     shown = html.split('id="testimonials"')[1].split("</section>")[0]
-    for audience in persona_audiences(ws.store):
+    for audience in report_audiences(ws.store):
         top3 = select_testimonials(ws.store, audience, k=3, ranker=default_ranker(ws.store)).results
         assert all(f"#{r.source_id} (doc {r.doc_id}," in shown for r in top3)

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from empathic import registry
+from empathic.app.relate import build_inputs, select_testimonials
 from empathic.errors import RelateError
-from empathic.relate import get_ranker, select_testimonials
+from empathic.relate import get_ranker
 from empathic.relate.signals import mmr
-from empathic.relate.testimonials import build_inputs, score_inputs
+from empathic.relate.testimonials import score_inputs
 from empathic.store import open_store
 from empathic.testing import parametrize_with_checks
 from empathic.testing.rankers import ranking_fixture

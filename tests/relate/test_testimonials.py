@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from empathic.app.relate import rank_testimonials, select_testimonials
 from empathic.errors import UnknownAudienceError
-from empathic.relate import rank_testimonials, select_testimonials
 from empathic.relate.rankers import COMPONENTS
 from empathic.relate.signals import attribute_match
 from empathic.store import open_store

@@ -1,7 +1,7 @@
 """Feel: analysers turn document texts into named scores (sentiment now, emotions next).
 
 Analysers are picked by name from the registry (kind ``analyser``) and do no I/O: they map
-texts to numbers; :mod:`empathic.jobs` reads pending documents and stores the scores.
+texts to numbers; :mod:`empathic.app.analyze` reads pending documents and stores the scores.
 
 >>> a = get_analyser("vader")
 >>> a.analyse(["I love this!"])[0]["compound"] > 0.5

@@ -203,11 +203,18 @@ def report(
             "text off this machine is never used.",
         ),
     ] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            help="Only this section (repeat for more, in that order; default: the report.sections setting).",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Write a self-contained HTML report (charts inline, opens offline)."""
+    """Write a self-contained HTML report (charts inline, opens offline) of the results stored last."""
     with Workspace(workspace) as ws:
-        path = ws.report(out, llm=llm)
+        path = ws.report(out, section or None, llm=llm)
     emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from empathic.app.predict import DEFAULT_METHODS, UpliftParams
+from empathic.app.predict import uplift as run_uplift
 from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 from empathic.types import Estimate, PropensityResult, UpliftResult
@@ -44,24 +46,22 @@ def uplift(
     json_out: JsonOpt = False,
 ) -> None:
     """Uplift models compared: Qini, AUUC and uplift@10/20/30% with bootstrap CIs on a held-out split."""
-    from empathic.predict.uplift_eval import DEFAULT_METHODS, save_uplift, uplift_from_file
-
-    result = uplift_from_file(
-        data,
+    params = UpliftParams(
         outcome=outcome,
         treatment_col=treatment_col,
         control=control,
         treatment=treatment,
-        features=split_list(features) or None,
-        methods=split_list(method) or DEFAULT_METHODS,
+        features=tuple(split_list(features)) or None,
+        methods=tuple(split_list(method)) or DEFAULT_METHODS,
         test_size=test_size,
         seed=seed,
         n_boot=bootstrap,
     )
-    stored = None
-    if workspace is not None:
-        with Workspace(workspace) as ws, ws.writing():
-            stored = save_uplift(ws.store, result)
+    if workspace is None:
+        result, stored = run_uplift(data, params)
+    else:
+        with Workspace(workspace) as ws:
+            result, stored = ws.uplift(data, params)
     render_uplift(result, json_out, stored)
 
 

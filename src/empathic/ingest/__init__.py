@@ -1,7 +1,7 @@
 """Listen: read customer voice and brand content from files into validated documents.
 
 Nothing here touches the store: :func:`iter_batches` yields validated chunks and the caller
-(:mod:`empathic.jobs`) writes each chunk in one transaction.
+(:mod:`empathic.app.ingest`) writes each chunk in one transaction.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"

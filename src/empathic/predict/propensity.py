@@ -11,8 +11,8 @@ rating) and a 0/1 target, and returns a :class:`~empathic.types.PropensityResult
 * **Contributions**: the logistic coefficients of a fit on all rows, per 1 SD of each feature (log odds),
   with Wald 95% CIs. Associations, not causes.
 
-:func:`propensity_from_store` runs it on a workspace (stored ``emotion`` scores; target from a document
-attribute such as ``Recommended IND`` or a rule such as ``rating >= 4``) and stores the result by name.
+:func:`empathic.app.predict.propensity` runs it on a workspace (stored ``emotion`` scores; target from a
+document attribute such as ``Recommended IND`` or a rule such as ``rating >= 4``) and stores the result by name.
 
 >>> rng = np.random.default_rng(0); X = rng.random((600, 2)); y = (rng.random(600) < 0.2 + 0.6 * X[:, 0]).astype(int)
 >>> r = analyse_propensity(X, y, ["joy", "anger"], target="buy", n_boot=100)
@@ -257,59 +257,3 @@ class TargetRule:
 
 EMOTION_LEVELS = ("auto", "labels", "ekman")
 EVENTS_PER_FEATURE = 10  # Peduzzi et al. 1996: at least ~10 of the rarer outcome per coefficient
-
-
-def propensity_from_store(
-    store: Any,
-    *,
-    target: str,
-    emotions: str = "auto",
-    folds: int = 5,
-    n_boot: int = 1000,
-    seed: int = 0,
-    save: bool = True,
-) -> PropensityResult:
-    """Propensity of ``target`` from the stored emotion scores and text features of the customer documents.
-
-    ``emotions``: ``labels`` (the 28 GoEmotions probabilities), ``ekman`` (the 6 Ekman groups; neutral is the
-    reference) or ``auto``: labels when the rarer class has at least 10 documents per feature, else Ekman
-    groups — fewer coefficients where the data cannot support 34. The rating is never a feature. With
-    ``save`` the result is stored under results kind ``propensity``, name = the target's label, next to
-    earlier results for other targets.
-    """
-    from empathic.analyse.emotion.taxonomy import EKMAN, LABELS
-    from empathic.analyse.from_store import customer_documents
-
-    if emotions not in EMOTION_LEVELS:
-        raise AnalysisError(f"Unknown emotion feature level {emotions!r}.", hint=f"Use one of {EMOTION_LEVELS}.")
-    rule = TargetRule.parse(target)
-    docs = [d for d in customer_documents(store) if rule.value(d) is not None]
-    ids = [d.doc_id or 0 for d in docs]
-    if emotions == "auto":
-        y_all = np.array([rule.value(d) for d in docs], dtype=np.float64)
-        minority = min(int(y_all.sum()), len(y_all) - int(y_all.sum()))
-        wide = minority >= EVENTS_PER_FEATURE * (len(LABELS) + len(TEXT_FEATURES))
-        emotions = "labels" if wide else "ekman"
-    names = list(LABELS) if emotions == "labels" else [f"ekman:{g}" for g in EKMAN if g != "neutral"]
-    matrix = store.score_matrix("emotion", names, ids) if ids else np.zeros((0, len(names)))
-    scored = ~np.isnan(matrix).any(axis=1)
-    docs = [d for d, ok in zip(docs, scored, strict=True) if ok]
-    y = np.array([rule.value(d) for d in docs], dtype=np.float64)
-    positives = int(y.sum())
-    if len(docs) < 30 or min(positives, len(docs) - positives) < max(folds, 5):
-        raise AnalysisError(
-            f"{len(docs)} analysed customer documents have a value for {rule.label!r} ({positives} positive); "
-            f"at least 30, with {max(folds, 5)} of each class, are needed.",
-            hint="Run `empathic analyze` first, and name a 0/1 attribute (--target 'Recommended IND') "
-            "or a rule (--target 'rating >= 4').",
-        )
-    tx, tx_names = text_features([d.text for d in docs])
-    X = np.column_stack([matrix[scored], tx])
-    result = analyse_propensity(
-        X, y, [*names, *tx_names], target=rule.label, target_rule=rule.label, folds=folds, n_boot=n_boot, seed=seed
-    )
-    if save:
-        items = dict(store.results("propensity"))
-        items[rule.label] = result.to_dict()
-        store.save_results("propensity", items)
-    return result

@@ -254,12 +254,3 @@ def uplift_from_file(path: str | Path, **options: Any) -> UpliftResult:
 def result_name(result: UpliftResult) -> str:
     """The name an uplift result is stored under: ``visit: Womens E-Mail vs No E-Mail``."""
     return f"{result.outcome}: {result.treatment} vs {result.control}"
-
-
-def save_uplift(store: Any, result: UpliftResult) -> str:
-    """Store ``result`` as a named result of kind ``uplift`` (others of that kind are kept); returns the name."""
-    items = dict(store.results("uplift"))
-    name = result_name(result)
-    items[name] = result.to_dict()
-    store.save_results("uplift", items)
-    return name

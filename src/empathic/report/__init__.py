@@ -10,6 +10,6 @@ True
 
 from __future__ import annotations
 
-from empathic.report.page import DEFAULT_SECTIONS, ReportContext, Section, render_report
+from empathic.report.page import DEFAULT_SECTIONS, ReportContext, Section, check_sections, render_report, write_report
 
-__all__ = ["DEFAULT_SECTIONS", "ReportContext", "Section", "render_report"]
+__all__ = ["DEFAULT_SECTIONS", "ReportContext", "Section", "check_sections", "render_report", "write_report"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from empathic.app.experiment import experiment_from_store
 from empathic.errors import ExperimentError
-from empathic.experiment.runner import experiment_from_store
 from empathic.report.forest import forest_plot
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import ExperimentResult

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from empathic.analyse.from_store import mirror_from_store
-from empathic.errors import AnalysisError
 from empathic.report.cell_charts import heatmap
 from empathic.report.charts import bar_chart
-from empathic.report.page import ReportContext, Section, esc
+from empathic.report.page import ReportContext, Section, default_note, esc
 
 GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 
 
 def mirror(ctx: ReportContext) -> Section | None:
-    try:
-        r = mirror_from_store(ctx.store, n_perm=500, n_boot=500, seed=0)
-    except AnalysisError:
+    shown = ctx.mirror()
+    if shown is None:
         return None
+    r = shown.value
     if r.status == "no_pairs" or r.items < 2:
         return None
     verdict = (
@@ -55,4 +53,4 @@ def mirror(ctx: ReportContext) -> Section | None:
         "The null reassigns responses at random across items of the same kind and channel; the CI bootstraps items. "
         f"This is an association in observational threads, not a causal effect. Details: {esc('docs/mirror.md')}.</p>"
     )
-    return Section("mirror", "Mirror: emotional echo", html, lead=lead)
+    return Section("mirror", "Mirror: emotional echo", default_note(shown) + html, lead=lead)

@@ -8,10 +8,9 @@ named by its source id.
 
 from __future__ import annotations
 
+from empathic.app.narrate import narrate_for_audience
 from empathic.errors import EmpathicError
 from empathic.narrate import runs_locally
-from empathic.persona_narratives import narrate_for_audience
-from empathic.relate.testimonials import persona_audiences
 from empathic.report.page import ReportContext, Section, esc
 from empathic.report.testimonials import RANK_K, persona_ranking
 from empathic.types import DocumentKind, Narrative, NarrativeFormat
@@ -58,7 +57,7 @@ def narratives(ctx: ReportContext) -> Section | None:
     """One narrative per persona, from its top consented testimonials."""
     if next(iter(ctx.store.iter_documents(DocumentKind.TESTIMONIAL, batch_size=1)), None) is None:
         return None
-    audiences = persona_audiences(ctx.store)
+    audiences = ctx.audiences()
     if not audiences:
         return None
     blocks, (backend, skipped) = [], narratives_backend(ctx.llm, ctx.settings.narrate.llm)

@@ -1,4 +1,4 @@
-"""The report page: section registry lookup, HTML shell and stylesheet."""
+"""The report page: section registry lookup, the context sections read through, HTML shell and stylesheet."""
 
 from __future__ import annotations
 
@@ -6,42 +6,56 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
 
 from empathic import registry
 from empathic._version import __version__
-from empathic.config import Settings
-from empathic.errors import ReportError
+from empathic.app import report as app_report
+from empathic.app.report import Shown
+from empathic.config import REPORT_SECTIONS, Settings
+from empathic.errors import ReportError, UnknownSectionError
+from empathic.fsutil import check_output, write_output
 from empathic.store import Store
+from empathic.types import Audience, MirrorResult, Persona, Theme
 
-DEFAULT_SECTIONS = (
-    "overview",
-    "volume",
-    "sentiment",
-    "emotions",
-    "mirror",
-    "themes",
-    "needs",
-    "drivers",
-    "personas",
-    "testimonials",
-    "narratives",
-    "experiments",
-    "pretest",
-    "uplift",
-    "propensity",
-    "quotes",
-    "data_quality",
-)
+T = TypeVar("T")
+
+DEFAULT_SECTIONS = REPORT_SECTIONS  # the report.sections setting's default
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What a section may read: the store (queries only) and the settings."""
+    """What a section may read: the store (queries only), the settings, and the stored results through the
+    application layer (:mod:`empathic.app.report`), each read once per report and shared by the sections."""
 
     store: Store
     settings: Settings = field(default_factory=Settings)
     llm: str | None = None  # narratives backend asked for on the command line (None: one that runs locally)
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # work shared by sections
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, run once per report under ``key``."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[return-value]
+
+    def personas(self) -> Shown[list[Persona]] | None:
+        """The stored personas, else personas with default dimensions (marked so); None when there are none."""
+        return self.once("personas", lambda: app_report.report_personas(self.store))
+
+    def audiences(self, *, unavailable: Sequence[Audience] = ()) -> list[Audience]:
+        """One audience per persona of :meth:`personas`, so every section targets the same personas."""
+        shown = self.personas()
+        return app_report.persona_audiences(shown.value) if shown is not None else list(unavailable)
+
+    def themes(self) -> Shown[list[Theme]] | None:
+        """The themes last stored with the user's settings, else themes with the defaults (marked so)."""
+        return self.once("themes", lambda: app_report.report_themes(self.store))
+
+    def mirror(self) -> Shown[MirrorResult] | None:
+        """The mirror result last stored, else one computed with the report's defaults (marked so)."""
+        return self.once("mirror", lambda: app_report.report_mirror(self.store))
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,35 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def default_note(shown: Shown[object]) -> str:
+    """The one-line note of a section computed with defaults ("" for a stored result).
+
+    >>> default_note(Shown([], True, "Themes", "the default settings", "empathic themes --n N"))
+    '<p class="note">Themes computed with the default settings; run `empathic themes --n N` to choose.</p>'
+    """
+    return f'<p class="note">{esc(shown.note)}</p>' if shown.computed_with_defaults else ""
+
+
+def check_sections(names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` if each is a registered report section (built-in or plugin), else EMP720 naming the known ones.
+
+    >>> check_sections(["overview", "personas"])
+    ('overview', 'personas')
+    >>> check_sections(["persona"])
+    Traceback (most recent call last):
+    empathic.errors.UnknownSectionError: No report section named 'persona'. ...
+    """
+    known = registry.names("report_section")
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UnknownSectionError(
+            f"No report section named {unknown[0]!r}. Available: {', '.join(known)}.",
+            hint="Check the spelling in --section or the report.sections setting, or install the plugin that "
+            "provides the section (`empathic backends` lists them).",
+        )
+    return tuple(names)
+
+
 def _section_fn(name: str) -> SectionFn:
     fn = registry.get("report_section", name)
     if not callable(fn):
@@ -102,13 +145,15 @@ def render_report(
 ) -> str:
     """Render the report as one HTML string; sections with nothing to show are left out.
 
-    ``llm``: the narratives' backend. Without it the report uses ``narrate.llm`` only if that backend runs in
-    this process; it never sends text to a remote model unless asked this way (``empathic report --llm``).
+    ``sections`` (default: the ``report.sections`` setting) name registered sections, in order; an unknown
+    name raises EMP720 before anything is computed. ``llm``: the narratives' backend. Without it the report
+    uses ``narrate.llm`` only if that backend runs in this process; it never sends text to a remote model
+    unless asked this way (``empathic report --llm``).
     """
     settings = settings or Settings()
     ctx = ReportContext(store=store, settings=settings, llm=llm)
     rendered: list[Section] = []
-    for name in sections or DEFAULT_SECTIONS:
+    for name in check_sections(sections or settings.report.sections):
         section = _section_fn(name)(ctx)
         if section is not None:
             rendered.append(section)
@@ -133,3 +178,16 @@ def render_report(
         '<footer class="page">Numbers come from the workspace database at the time of generation. '
         "Customer text is shown verbatim.</footer></body></html>\n"
     )
+
+
+def write_report(
+    store: Store,
+    out: str | Path,
+    *,
+    settings: Settings | None = None,
+    sections: Sequence[str] | None = None,
+    llm: str | None = None,
+) -> Path:
+    """Write the self-contained HTML report to ``out`` (atomically: a failure keeps the old file)."""
+    check_output(out)
+    return write_output(out, render_report(store, settings=settings, sections=sections, llm=llm))

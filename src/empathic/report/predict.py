@@ -6,46 +6,46 @@ result) and are left out when there is none. Reports are read-only: nothing is r
 
 from __future__ import annotations
 
-from typing import Any
-
+from empathic.app.predict import stored_propensity, stored_uplift
 from empathic.report.charts import PALETTE, line_chart
 from empathic.report.forest import forest_plot
 from empathic.report.page import ReportContext, Section, esc
 from empathic.report.predict_charts import reliability_diagram
 from empathic.report.sections import table
+from empathic.types import Estimate, PropensityResult, UpliftResult
 
 
-def _est(e: dict[str, Any] | None, fmt: str = "{:+.4f}") -> str:
-    if not e or e.get("value") is None:
+def _est(e: Estimate, fmt: str = "{:+.4f}") -> str:
+    if e.value != e.value:  # NaN: not computed
         return "–"
-    ci = f" ({fmt.format(e['ci_low'])} to {fmt.format(e['ci_high'])})" if e.get("ci_low") is not None else ""
-    return fmt.format(e["value"]) + ci
+    ci = f" ({fmt.format(e.ci_low)} to {fmt.format(e.ci_high)})" if e.ci_low == e.ci_low else ""
+    return fmt.format(e.value) + ci
 
 
-def _curves(r: dict[str, Any], key: str, title: str) -> str:
-    methods = [m for m in r["methods"] if m.get("curve", {}).get(key)]
+def _curves(r: UpliftResult, key: str, title: str) -> str:
+    methods = [m for m in r.methods if m.curve.get(key)]
     if not methods:
         return ""
-    share = methods[0]["curve"]["share"]
-    series = {m["method"]: m["curve"][key] for m in methods}
-    end = sum(m["curve"][key][-1] for m in methods) / len(methods)
+    share = methods[0].curve["share"]
+    series = {m.method: list(m.curve[key]) for m in methods}
+    end = sum(m.curve[key][-1] for m in methods) / len(methods)
     series["random targeting"] = [s * end for s in share]
     colors = [PALETTE[i % (len(PALETTE) - 1)] for i in range(len(methods))] + ["#8c8c8c"]
     return line_chart([f"{s:.0%}" for s in share], series, title=title, y_format="{:,.1f}", colors=colors)
 
 
-def _uplift_block(name: str, r: dict[str, Any]) -> str:
-    ks = list(r["methods"][0]["uplift_at"]) if r["methods"] else []
+def _uplift_block(name: str, r: UpliftResult) -> str:
+    ks = list(r.methods[0].uplift_at) if r.methods else []
     rows = [
-        [m["method"], _est(m["qini"]), _est(m["auuc"]), *(_est(m["uplift_at"][k]) for k in ks), m["status"]]
-        for m in sorted(r["methods"], key=lambda m: -(m["qini"]["value"] or 0))
+        [m.method, _est(m.qini), _est(m.auuc), *(_est(m.uplift_at[k]) for k in ks), m.status]
+        for m in sorted(r.methods, key=lambda m: -(m.qini.value if m.qini.value == m.qini.value else 0))
     ]
-    ate = r["ate"]
+    ate = r.ate
     lead = (
-        f"<p><b>{esc(name)}</b>: {r['n_test']:,} held-out rows ({esc(r['split'])}); outcome rate "
-        f"{r['treated_rate']:.2%} treated vs {r['control_rate']:.2%} control, average effect {_est(ate)}. "
-        "Features: " + esc(", ".join(r["features"][:12])) + ("…" if len(r["features"]) > 12 else "")
-        + (f"; left out as outcome-like: {esc(', '.join(r['excluded']))}" if r.get("excluded") else "") + ".</p>"
+        f"<p><b>{esc(name)}</b>: {r.n_test:,} held-out rows ({esc(r.split)}); outcome rate "
+        f"{r.treated_rate:.2%} treated vs {r.control_rate:.2%} control, average effect {_est(ate)}. "
+        "Features: " + esc(", ".join(r.features[:12])) + ("…" if len(r.features) > 12 else "")
+        + (f"; left out as outcome-like: {esc(', '.join(r.excluded))}" if r.excluded else "") + ".</p>"
     )  # fmt: skip
     grid = (
         f'<div class="grid"><div>{_curves(r, "qini", "Qini curve: incremental responders by share targeted")}</div>'
@@ -56,10 +56,10 @@ def _uplift_block(name: str, r: dict[str, Any]) -> str:
 
 
 def uplift(ctx: ReportContext) -> Section | None:
-    stored = ctx.store.results("uplift")
+    stored = stored_uplift(ctx.store)
     if not stored:
         return None
-    html = "".join(_uplift_block(name, r) for name, r in sorted(stored.items()) if r.get("methods"))
+    html = "".join(_uplift_block(name, r) for name, r in stored.items() if r.methods)
     html += (
         '<p class="note">Rows ranked by predicted uplift, highest first. Qini coefficient and AUUC: area between '
         "the curve and random targeting as a share of the perfect ranking's (0 = random; the perfect curve knows "
@@ -71,37 +71,37 @@ def uplift(ctx: ReportContext) -> Section | None:
     return Section("uplift", "Uplift: whom to target", html, lead=lead)
 
 
-def _propensity_block(name: str, r: dict[str, Any]) -> str:
-    rule = r.get("target_rule") or name
+def _propensity_block(name: str, r: PropensityResult) -> str:
+    rule = r.target_rule or name
     made = any(op in rule for op in (">=", "<=", ">", "<", "==", "!="))
     target_text = (
         f"The target is <b>{esc(rule)}</b>, a rule set by the user (here read as “would recommend”)"
         if made
         else f"The target is the 0/1 attribute <b>{esc(rule)}</b>"
     )
-    auc, ci = r.get("auc"), r.get("auc_ci") or [None, None]
-    if r.get("status") != "ok" or auc is None:
-        return f"<p>{target_text}: no model could be fitted ({esc(r.get('status'))}).</p>"
+    auc, ci = r.auc, r.auc_ci
+    if r.status != "ok" or auc != auc:
+        return f"<p>{target_text}: no model could be fitted ({esc(r.status)}).</p>"
     lead = (
-        f"<p>{target_text}; the rating itself is never a feature. {r['n']:,} documents, {r['positives']:,} "
-        f"positive. Cross-validated AUC <b>{auc:.3f}</b> (95% CI {ci[0]:.3f} to {ci[1]:.3f}; {r['folds']} folds), "
-        f"Brier score {r['brier']:.3f}.</p>"
+        f"<p>{target_text}; the rating itself is never a feature. {r.n:,} documents, {r.positives:,} "
+        f"positive. Cross-validated AUC <b>{auc:.3f}</b> (95% CI {ci[0]:.3f} to {ci[1]:.3f}; {r.folds} folds), "
+        f"Brier score {r.brier:.3f}.</p>"
     )
-    bins = r.get("calibration", [])
+    bins = r.calibration
     calib = reliability_diagram(
-        [b["mean_predicted"] for b in bins],
-        [b["observed"] for b in bins],
-        [b["n"] for b in bins],
-        [b["ci_low"] if b["ci_low"] is not None else float("nan") for b in bins],
-        [b["ci_high"] if b["ci_high"] is not None else float("nan") for b in bins],
+        [b.mean_predicted for b in bins],
+        [b.observed for b in bins],
+        [b.n for b in bins],
+        [b.ci_low for b in bins],
+        [b.ci_high for b in bins],
         title="Calibration (out-of-fold probabilities)",
     )
-    effects = r.get("effects", [])[:15]
+    effects = r.effects[:15]
     forest = forest_plot(
-        [e["feature"] for e in effects],
-        [e["coef"] for e in effects],
-        [e["ci_low"] for e in effects],
-        [e["ci_high"] for e in effects],
+        [e.feature for e in effects],
+        [e.coef for e in effects],
+        [e.ci_low for e in effects],
+        [e.ci_high for e in effects],
         title="Contributions: log odds per 1 SD (95% CI)",
         value_format="{:+.2f}",
     )
@@ -109,10 +109,10 @@ def _propensity_block(name: str, r: dict[str, Any]) -> str:
 
 
 def propensity(ctx: ReportContext) -> Section | None:
-    stored = ctx.store.results("propensity")
+    stored = stored_propensity(ctx.store)
     if not stored:
         return None
-    html = "".join(_propensity_block(name, r) for name, r in sorted(stored.items()))
+    html = "".join(_propensity_block(name, r) for name, r in stored.items())
     html += (
         '<p class="note">Features: the emotion probabilities of each document — the 28 labels, or the 6 Ekman groups '
         "(neutral the reference) when the rarer class has fewer than 10 documents per feature — and text features "

@@ -2,13 +2,14 @@
 
 Each quote shows its highlighted sentence, source id, author attributes, an incentive disclosure
 where one applies, authenticity flags and one small bar per score component. Only documents that
-passed the consent gate of :func:`empathic.relate.select_testimonials` can appear here.
+passed the consent gate of :func:`empathic.app.relate.select_testimonials` can appear here.
 """
 
 from __future__ import annotations
 
+from empathic.app.relate import default_ranker
+from empathic.app.relate import testimonials as rank_for
 from empathic.relate.rankers import COMPONENTS
-from empathic.relate.testimonials import default_ranker, persona_audiences, select_testimonials
 from empathic.report.page import ReportContext, Section, esc
 from empathic.types import Audience, DocumentKind, RankedTestimonial, TestimonialRanking
 
@@ -22,10 +23,7 @@ def persona_ranking(ctx: ReportContext, audience: Audience) -> TestimonialRankin
     Maximal marginal relevance picks greedily, so the first ``PER_PERSONA`` of this ranking are exactly what
     a ``k=PER_PERSONA`` ranking would pick.
     """
-    key = f"testimonials:{audience!r}"
-    if key not in ctx.memo:
-        ctx.memo[key] = select_testimonials(ctx.store, audience, k=RANK_K, ranker=default_ranker(ctx.store))
-    return ctx.memo[key]  # type: ignore[return-value]
+    return ctx.once(f"testimonials:{audience!r}", lambda: rank_for(ctx.store, audience, k=RANK_K))
 
 
 _BAR_COLORS = {"relatability": "#0072B2", "resonance": "#009E73", "specificity": "#E69F00", "authenticity": "#CC79A7"}
@@ -102,7 +100,7 @@ def testimonials(ctx: ReportContext) -> Section | None:
     ranker = default_ranker(ctx.store)  # the ranker the workspace was analysed for (said in the lead)
     blocks: list[str] = []
     rankings: list[TestimonialRanking] = []
-    for audience in persona_audiences(ctx.store, unavailable=[Audience()]):
+    for audience in ctx.audiences(unavailable=[Audience()]):
         ranking = persona_ranking(ctx, audience)
         rankings.append(ranking)
         if not ranking.results:

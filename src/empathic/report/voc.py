@@ -1,16 +1,17 @@
 """Voice-of-the-customer report sections: themes, design-idea backlog, key drivers, persona cards.
 
-Each section recomputes its analysis from the stored scores and embeddings (reports are
-read-only) and is left out when the workspace lacks what it needs.
+Themes and personas show what the user last stored (``empathic themes``, ``empathic personas``); what
+was never stored is computed with the defaults, and the section says so. Needs and drivers are computed
+from the stored scores. A section is left out when the workspace lacks what it needs.
 """
 
 from __future__ import annotations
 
-from empathic.analyse.from_store import drivers_from_store, needs_from_store, personas_from_store, themes_from_store
+from empathic.app.voc import DriversParams, NeedsParams, drivers, needs
 from empathic.errors import AnalysisError
 from empathic.report.charts import bar_chart, stacked_bar_chart
 from empathic.report.emotions import EKMAN, EKMAN_COLORS
-from empathic.report.page import ReportContext, Section, esc
+from empathic.report.page import ReportContext, Section, default_note, esc
 from empathic.report.sections import table
 from empathic.types import DocumentKind
 
@@ -27,12 +28,10 @@ def _unquotable(ctx: ReportContext) -> list[str]:
 
 
 def themes(ctx: ReportContext) -> Section | None:
-    try:
-        found = themes_from_store(ctx.store)
-    except AnalysisError:
+    shown = ctx.themes()
+    if shown is None or not shown.value:
         return None
-    if not found:
-        return None
+    found = shown.value
     sizes = bar_chart([t.label for t in found], [t.size for t in found], title="Themes by size (documents)")
     named = [t for t in found if t.theme_id >= 0]
     mix = stacked_bar_chart(
@@ -53,8 +52,10 @@ def themes(ctx: ReportContext) -> Section | None:
         ]
         for t in found
     ]
-    html = f'<div class="grid"><div>{sizes}</div><div>{mix}</div></div>' + table(
-        ["theme", "keywords", "size", "share", "rating", "representative quotes"], rows, numeric={2, 3, 4}
+    html = (
+        default_note(shown)
+        + f'<div class="grid"><div>{sizes}</div><div>{mix}</div></div>'
+        + table(["theme", "keywords", "size", "share", "rating", "representative quotes"], rows, numeric={2, 3, 4})
     )
     outliers = next((t.size for t in found if t.theme_id < 0), 0)
     lead = (
@@ -64,9 +65,9 @@ def themes(ctx: ReportContext) -> Section | None:
     return Section("themes", "Themes", html, lead=lead)
 
 
-def needs(ctx: ReportContext) -> Section | None:
+def needs_section(ctx: ReportContext) -> Section | None:
     try:
-        found, backlog = needs_from_store(ctx.store, top=15)
+        found, backlog = needs(ctx.store, NeedsParams(top=15))
     except AnalysisError:
         return None
     if not backlog:
@@ -95,9 +96,9 @@ def needs(ctx: ReportContext) -> Section | None:
     )
 
 
-def drivers(ctx: ReportContext) -> Section | None:
+def drivers_section(ctx: ReportContext) -> Section | None:
     try:
-        effects = drivers_from_store(ctx.store, target="rating")
+        effects = drivers(ctx.store, DriversParams(target="rating"))
     except AnalysisError:
         return None
     shown = effects[:12]
@@ -124,10 +125,10 @@ def drivers(ctx: ReportContext) -> Section | None:
 
 
 def personas(ctx: ReportContext) -> Section | None:
-    try:
-        found = personas_from_store(ctx.store, save=False)
-    except AnalysisError:
+    shown = ctx.personas()
+    if shown is None:
         return None
+    found = shown.value
     cards = []
     for p in found:
         top = sorted(((k, v) for k, v in p.emotion_profile.items() if k != "neutral"), key=lambda kv: -kv[1])[:3]
@@ -141,7 +142,7 @@ def personas(ctx: ReportContext) -> Section | None:
     return Section(
         "personas",
         "Personas",
-        '<div class="cards">' + "".join(cards) + "</div>",
+        default_note(shown) + '<div class="cards">' + "".join(cards) + "</div>",
         lead="Audience segments from author attributes and their own words; "
         "`empathic personas` stores them by name for targeting.",
     )

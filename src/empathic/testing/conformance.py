@@ -89,7 +89,7 @@ def attack_documents() -> list[Document]:
 
 @functools.lru_cache(maxsize=4)
 def _attack_store(requires: tuple[str, ...]) -> Any:
-    from empathic.jobs import run_analyse
+    from empathic.app.analyze import analyze as run_analyse
     from empathic.store import open_store
 
     store = open_store("memory")
@@ -103,7 +103,7 @@ def _attack_store(requires: tuple[str, ...]) -> Any:
 
 
 def _rank(ranker: Ranker, include_flagged: bool) -> TestimonialRanking:
-    from empathic.relate.testimonials import select_testimonials
+    from empathic.app.relate import select_testimonials
 
     store = _attack_store(tuple(sorted(ranker.requires)))
     n = len(_CLEAN_STORIES) + len(INJECTIONS)

@@ -75,6 +75,7 @@ from empathic.types.voc import (
     NeedSentence,
     Persona,
     Theme,
+    ThemeRun,
 )
 
 __all__ = [
@@ -131,6 +132,7 @@ __all__ = [
     "SourceQuote",
     "TestimonialRanking",
     "Theme",
+    "ThemeRun",
     "TrustRecord",
     "TrustReview",
     "UpliftEvaluation",

@@ -458,3 +458,32 @@ class MirrorResult:
             "reason": self.reason,
             "warnings": list(self.warnings),
         }
+
+    def to_payload(self) -> dict[str, Any]:
+        """The stored form (results kind ``mirror``): every number unrounded, NaN as None."""
+        nan = {f: (None if v != v else v) for f, v in ((f, getattr(self, f)) for f in _MIRROR_FLOATS)}
+        return self.to_dict() | nan
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> MirrorResult:
+        """The result stored by :meth:`to_payload`.
+
+        >>> r = MirrorResult(12, 40, 0.61234567, 0.5, 0.11234567, 0.05, 0.2, 0.001, warnings=("w",))
+        >>> MirrorResult.from_payload(r.to_payload()) == r
+        True
+        """
+        floats = {f: float("nan") if data.get(f) is None else float(data[f]) for f in _MIRROR_FLOATS}
+        return cls(
+            items=int(data["items"]),
+            responses=int(data["responses"]),
+            **floats,
+            by_emotion=dict(data.get("by_emotion", {})),
+            transfer=dict(data.get("transfer", {})),
+            status=str(data.get("status", "ok")),
+            by=dict(data.get("by", {})),
+            reason=str(data.get("reason", "")),
+            warnings=tuple(data.get("warnings", ())),
+        )
+
+
+_MIRROR_FLOATS = ("mirror_similarity", "null_similarity", "lift", "ci_low", "ci_high", "p_value")

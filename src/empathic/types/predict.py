@@ -12,6 +12,16 @@ from empathic.types.voc import DriverEffect
 # -- predict: uplift and purchase propensity (issue 6) ---------------------------------------------------------------
 
 
+def _float(x: object) -> float:
+    """A stored number back as a float (None, for NaN, as NaN)."""
+    return float("nan") if x is None else float(x)  # type: ignore[arg-type]
+
+
+def _effect(target: str, e: Mapping[str, Any]) -> DriverEffect:
+    numbers = (_float(e.get(f)) for f in ("coef", "ci_low", "ci_high", "p_value"))
+    return DriverEffect(target, str(e["feature"]), *numbers, int(e["n"]), str(e.get("kind", "emotion")))
+
+
 def _num6(x: float) -> float | None:
     return None if x != x else round(float(x), 6)
 
@@ -26,6 +36,10 @@ class Estimate:
 
     def to_dict(self) -> dict[str, float | None]:
         return {"value": _num6(self.value), "ci_low": _num6(self.ci_low), "ci_high": _num6(self.ci_high)}
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> Estimate:
+        return cls(_float(data.get("value")), _float(data.get("ci_low")), _float(data.get("ci_high")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +74,18 @@ class UpliftEvaluation:
             "fit_seconds": _num6(self.fit_seconds),
             "status": self.status,
         }
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> UpliftEvaluation:
+        return cls(
+            method=str(data["method"]),
+            qini=Estimate.from_payload(data["qini"]),
+            auuc=Estimate.from_payload(data["auuc"]),
+            uplift_at={str(k): Estimate.from_payload(v) for k, v in dict(data.get("uplift_at", {})).items()},
+            curve={str(k): tuple(float(x) for x in v) for k, v in dict(data.get("curve", {})).items()},
+            fit_seconds=_float(data.get("fit_seconds")),
+            status=str(data.get("status", "ok")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +129,35 @@ class UpliftResult:
             "excluded": list(self.excluded),
         }
 
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> UpliftResult:
+        """The result stored by ``empathic uplift -w`` (results kind ``uplift``; :meth:`to_dict` is its payload).
+
+        >>> e = Estimate(0.1, 0.05, 0.15)
+        >>> r = UpliftResult("visit", "arm", "mail", "none", ("x",), 10, 10, 0.2, 0.1, e,
+        ...                  (UpliftEvaluation("two-model", e, e, {"10%": e}, {"share": (0.5, 1.0)}, 0.25),))
+        >>> UpliftResult.from_payload(r.to_dict()) == r
+        True
+        """
+        return cls(
+            outcome=str(data["outcome"]),
+            treatment_col=str(data["treatment_col"]),
+            treatment=str(data["treatment"]),
+            control=str(data["control"]),
+            features=tuple(data.get("features", ())),
+            n_train=int(data["n_train"]),
+            n_test=int(data["n_test"]),
+            treated_rate=_float(data.get("treated_rate")),
+            control_rate=_float(data.get("control_rate")),
+            ate=Estimate.from_payload(data["ate"]),
+            methods=tuple(UpliftEvaluation.from_payload(m) for m in data.get("methods", ())),
+            split=str(data.get("split", "")),
+            n_boot=int(data.get("n_boot", 0)),
+            seed=int(data.get("seed", 0)),
+            status=str(data.get("status", "ok")),
+            excluded=tuple(data.get("excluded", ())),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CalibrationBin:
@@ -126,6 +181,14 @@ class CalibrationBin:
             "ci_low": _num6(self.ci_low),
             "ci_high": _num6(self.ci_high),
         }
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> CalibrationBin:
+        return cls(
+            *(_float(data.get(f)) for f in ("lo", "hi")),
+            int(data["n"]),
+            *(_float(data.get(f)) for f in ("mean_predicted", "observed", "ci_low", "ci_high")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +243,35 @@ class PropensityResult:
             "seed": self.seed,
             "status": self.status,
         }
+
+    @classmethod
+    def from_payload(cls, data: Mapping[str, Any]) -> PropensityResult:
+        """The result stored by ``empathic propensity`` (results kind ``propensity``; :meth:`to_dict` is its payload).
+
+        >>> r = PropensityResult("rating >= 4", "rating >= 4", 100, 60, ("joy",), 0.7, (0.6, 0.8), 0.2,
+        ...                      (CalibrationBin(0.0, 0.1, 5, 0.05, 0.0, 0.0, 0.4),),
+        ...                      (DriverEffect("rating >= 4", "joy", 0.5, 0.2, 0.8, 0.01, 100),), 5, 100)
+        >>> PropensityResult.from_payload(r.to_dict()) == r
+        True
+        """
+        target = str(data["target"])
+        auc_ci = data.get("auc_ci") or (None, None)
+        return cls(
+            target=target,
+            target_rule=str(data.get("target_rule") or target),
+            n=int(data["n"]),
+            positives=int(data["positives"]),
+            features=tuple(data.get("features", ())),
+            auc=_float(data.get("auc")),
+            auc_ci=(_float(auc_ci[0]), _float(auc_ci[1])),
+            brier=_float(data.get("brier")),
+            calibration=tuple(CalibrationBin.from_payload(b) for b in data.get("calibration", ())),
+            effects=tuple(_effect(target, e) for e in data.get("effects", ())),
+            folds=int(data["folds"]),
+            n_boot=int(data["n_boot"]),
+            seed=int(data.get("seed", 0)),
+            status=str(data.get("status", "ok")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
-"""Narratives for an audience: rank its consented testimonials (relate), then narrate them (narrate).
+"""Narrate use case: rank an audience's consented testimonials (relate), then narrate them (narrate).
 
 ``relate`` and ``narrate`` are independent siblings; this module is the glue above both, shared by
-the jobs layer (CLI, API) and the report. It turns ranked testimonials into
+the CLI (through :class:`~empathic.workspace.Workspace`), the API and the report. It turns ranked testimonials into
 :class:`~empathic.types.SourceQuote` records (with the ranker's highlight sentence and the stored
 emotion scores) and passes the non-consented candidates too, so the output guard can prove that
 none of their words appear.
@@ -23,11 +23,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathic.analyse.emotion.taxonomy import LABELS
+from empathic.app.relate import testimonials
 from empathic.config import NarrateSettings
 from empathic.errors import NarrateError
 from empathic.narrate import LLM, get_llm, narrate
 from empathic.relate.signals import is_true
-from empathic.relate.testimonials import default_ranker, select_testimonials
 from empathic.store import Store
 from empathic.types import Audience, Narrative, NarrativeFormat, SourceQuote, TestimonialRanking
 
@@ -36,7 +36,7 @@ MAX_FORBIDDEN = 500  # non-consented candidates checked against each output
 
 def narrate_for_audience(
     store: Store,
-    audience: Audience | None = None,
+    audience: Audience | str | None = None,
     *,
     persona: str | None = None,
     fmt: NarrativeFormat | str = NarrativeFormat.AD,
@@ -70,14 +70,8 @@ def narrate_for_audience(
         ) from None
     backend = get_llm(llm or settings.llm, settings) if not hasattr(llm, "complete") else llm
     if ranking is None:
-        ranking = select_testimonials(
-            store,
-            audience,
-            persona=persona,
-            product=product,
-            k=k,
-            ranker=ranker or default_ranker(store),
-            include_flagged=include_flagged,
+        ranking = testimonials(
+            store, audience, persona=persona, product=product, k=k, ranker=ranker, include_flagged=include_flagged
         )
     top = ranking.results[:k]
     ids = [r.doc_id for r in top]
