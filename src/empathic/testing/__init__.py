@@ -22,11 +22,12 @@ from __future__ import annotations
 from empathic.testing.bandits import check_bandit_policy
 from empathic.testing.checks import check_analyser, check_emotion_model, check_store
 from empathic.testing.conformance import injection_checks
+from empathic.testing.kinds import parametrize_with_checks, suite_for
 from empathic.testing.llm import check_llm
 from empathic.testing.pretest import check_pretest_model
 from empathic.testing.rankers import check_ranker
 from empathic.testing.report import check_report_section
-from empathic.testing.suite import Check, parametrize_with_checks, registered, run_checks, suite_for
+from empathic.testing.suite import Check, registered, run_checks
 from empathic.testing.uplift import check_uplift_model
 
 __all__ = [

@@ -23,7 +23,7 @@ AssertionError: 2 of 2 checks failed:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 Check = Callable[[], None]
@@ -43,29 +43,6 @@ def run_checks(checks: Iterable[tuple[str, Check]]) -> list[str]:
     if failures:
         raise AssertionError(f"{len(failures)} of {len(ran)} checks failed:\n" + "\n".join(failures))
     return ran
-
-
-def parametrize_with_checks(kind: str, backends: Mapping[str, Any], **options: Any) -> Any:
-    """A ``pytest.mark.parametrize("obj, check", ...)`` over every named check of every backend.
-
-    ``backends`` maps an id to what ``check_<kind>`` accepts (an object or a factory); ``options`` go to
-    the suite. Test ids read ``<backend>-<check name>``. The decorated test just calls ``check()``::
-
-        @parametrize_with_checks("bandit_policy", {"thompson": ThompsonSampling})
-        def test_policy(obj, check):
-            check()
-    """
-    import pytest
-
-    suite = suite_for(kind)
-    param_set = type(pytest.param(None))
-    params = []
-    for ident, obj in backends.items():
-        is_param = isinstance(obj, param_set)  # a pytest.param(...) (e.g. from registered()) keeps its marks
-        target, marks = (obj.values[0], obj.marks) if is_param else (obj, ())
-        for name, check in suite(target, **options):
-            params.append(pytest.param(target, check, id=f"{ident}-{name}", marks=marks))
-    return pytest.mark.parametrize("obj, check", params)
 
 
 def registered(kind: str) -> dict[str, Any]:
@@ -88,17 +65,6 @@ def named(*checks: Check) -> NamedChecks:
     """``(check.__name__, check)`` for each check: how suites name the closures they define."""
     for check in checks:
         yield check.__name__, check
-
-
-def suite_for(kind: str) -> Callable[..., NamedChecks]:
-    """The ``check_<kind>`` suite of a registry kind (see :data:`empathic.registry.KINDS`)."""
-    import empathic.testing as testing
-    from empathic.errors import RegistryError
-    from empathic.registry import KINDS
-
-    if kind not in KINDS:
-        raise RegistryError(f"No conformance suite for kind {kind!r}.", hint=f"Kinds: {', '.join(KINDS)}.")
-    return getattr(testing, f"check_{kind}")
 
 
 def lazy(obj_or_factory: Any, protocol: type) -> Callable[[], Any]:
