@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -154,10 +155,11 @@ def drivers(store: Store, params: DriversParams = DriversParams()) -> list[Drive
     columns, names, kinds = [emo], [f"emotion:{g}" for g in EKMAN_NAMES[:6]], ["emotion"] * 6
     if params.with_themes and store.embeddings(GENERIC_EMBEDDING, ids[:1])[0]:
         found = [t for t in compute_themes(store, ThemesParams(seed=params.seed)) if t.theme_id >= 0][:8]
-        member = {d: t.label for t in found for d in t.doc_ids}
+        member = {d: t.theme_id for t in found for d in t.doc_ids}  # by id: two themes may share a label
+        labels = Counter(t.label for t in found)
         for t in found[1:]:  # the largest theme is the reference level
-            columns.append(np.array([[1.0 if member.get(i) == t.label else 0.0] for i in ids]))
-            names.append(f"theme:{t.label}")
+            columns.append(np.array([[1.0 if member.get(i) == t.theme_id else 0.0] for i in ids]))
+            names.append(f"theme:{t.label}" if labels[t.label] == 1 else f"theme:{t.label} #{t.theme_id}")
             kinds.append("theme")
     X = np.concatenate(columns, axis=1)
     y = np.array([_target_value(d, target) for d in docs], dtype=np.float64)
