@@ -13,9 +13,7 @@ from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 from empathic.cli.safe import terminal_safe
 from empathic.errors import ExperimentDataError
-from empathic.experiment.runner import analyze_file, replay_file
 from empathic.types import BanditKind, ExperimentResult
-from empathic.workspace import Workspace
 
 experiment_app = typer.Typer(help="Read A/B tests honestly: lifts with CIs, Bayesian and sequential, SRM check.")
 bandit_app = typer.Typer(help="Thompson-sampling bandits over narrative variants, per segment.")
@@ -93,6 +91,8 @@ def render_experiment(r: ExperimentResult, json_out: bool) -> None:
 @experiment_app.command("list")
 def list_cmd(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
     """The experiments stored in a workspace: control, metrics and units per arm."""
+    from empathic.workspace import Workspace
+
     _need(workspace=workspace)
     assert workspace
     with Workspace(workspace) as ws:
@@ -130,6 +130,9 @@ def analyze_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Per arm and metric: n, mean, CI, lift with CI, p-value, chance to beat control, always-valid CI, SRM."""
+    from empathic.experiment.runner import analyze_file
+    from empathic.workspace import Workspace
+
     options = {"alpha": alpha, "correction": correction, "seed": seed}
     if data is not None:
         _need(variant_col=variant_col, control=control, metrics=metrics)
@@ -179,6 +182,8 @@ def ingest_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Store an experiment in the workspace: unit rows, a streamed file, or one aggregated row per arm."""
+    from empathic.workspace import Workspace
+
     _need(workspace=workspace, variant_col=variant_col, control=control, metrics=metrics)
     assert workspace and variant_col and control
     with Workspace(workspace) as ws:
@@ -220,6 +225,8 @@ def recommend_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """The variant to show now in a segment (Thompson sampling on the stored rewards)."""
+    from empathic.workspace import Workspace
+
     _need(workspace=workspace)
     assert workspace
     with Workspace(workspace) as ws:
@@ -245,6 +252,8 @@ def update_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Record the reward of an arm that was shown."""
+    from empathic.workspace import Workspace
+
     _need(workspace=workspace)
     assert workspace
     with Workspace(workspace) as ws:
@@ -270,6 +279,8 @@ def replay_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Offline replay (Li et al. 2011): the chosen policies (Thompson sampling, uniform) and every fixed arm."""
+    from empathic.experiment.runner import replay_file
+
     results = replay_file(
         data,
         arm_col=arm_col,

@@ -42,7 +42,6 @@ from empathic.cli.voc import register as register_voc
 from empathic.config import UntrustedSettingWarning
 from empathic.errors import EmpathicError, Interrupted, Terminated
 from empathic.types import ColumnMapping, DocumentKind
-from empathic.workspace import Workspace, os_fault
 
 app = typer.Typer(
     name="empathic",
@@ -84,6 +83,8 @@ def init(
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace: a folder with empathic.toml and an SQLite database."""
+    from empathic.workspace import Workspace
+
     with Workspace.init(directory) as ws:  # closed: no database handle outlives the command
         pass
     emit(
@@ -126,6 +127,8 @@ def ingest(
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest a file: every row is stored, skipped (already there) or quarantined with a reason."""
+    from empathic.workspace import Workspace
+
     mapping = ColumnMapping(
         text_col=text_col,
         id_col=id_col,
@@ -160,6 +163,8 @@ def ingest(
 @app.command()
 def status(workspace: WorkspaceOpt = Path("."), json_out: JsonOpt = False) -> None:
     """Counts by kind and source, analysed / unanalysed, quarantined by reason."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         render_status(ws.status(), json_out)
 
@@ -172,6 +177,8 @@ def quarantine(
     json_out: JsonOpt = False,
 ) -> None:
     """List quarantined rows with their reason and raw content."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         render_quarantine(ws.quarantine(limit=limit, reason=reason), json_out)
 
@@ -186,6 +193,8 @@ def analyze(
     json_out: JsonOpt = False,
 ) -> None:
     """Run the analysers over documents not analysed yet (incremental)."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws, progress_bar("Analysing", json_out, unit="documents") as progress:
         summary = ws.analyze(analyser or None, progress=progress)
     render_analysis(summary, json_out)
@@ -213,6 +222,8 @@ def report(
     json_out: JsonOpt = False,
 ) -> None:
     """Write a self-contained HTML report (charts inline, opens offline) of the results stored last."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         path = ws.report(out, section or None, llm=llm)
     emit({"report": str(path.resolve()), "bytes": path.stat().st_size}, json_out, f"Report written to {path}")
@@ -229,6 +240,8 @@ def mirror(
     json_out: JsonOpt = False,
 ) -> None:
     """Do responses echo the emotion of the content they answer? Lift over a permutation null, with CI."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         result = ws.mirror(by=by, n_perm=permutations, n_boot=bootstrap, seed=seed, stratify=stratify)
     render_mirror(result, json_out)
@@ -317,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
         print_error(exc, json_out)
         sys.exit(2)
     except OSError as exc:  # a file fault no layer turned into an EMP error: still no traceback
+        from empathic.workspace import os_fault  # imported only on this path: start-up stays light
+
         print_error(os_fault(exc), json_out)
         sys.exit(2)
     except typer.Exit as exc:

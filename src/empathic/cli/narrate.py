@@ -14,7 +14,6 @@ from empathic.cli.render import out, print_json
 from empathic.cli.safe import terminal_safe
 from empathic.errors import NarrateError
 from empathic.types import Audience, NarrativeFormat
-from empathic.workspace import Workspace
 
 
 def narrate(
@@ -41,6 +40,8 @@ def narrate(
     json_out: JsonOpt = False,
 ) -> None:
     """Write an ad, e-mail, landing section, social post, video or first-person scene script from real quotes."""
+    from empathic.workspace import Workspace
+
     if (persona is None) == (audience is None):
         raise NarrateError(
             "Give exactly one of --persona or --audience.",

@@ -8,12 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from empathic.app.predict import DEFAULT_METHODS, UpliftParams
-from empathic.app.predict import uplift as run_uplift
 from empathic.cli.options import JsonOpt, split_list
 from empathic.cli.render import out, print_json
 from empathic.types import Estimate, PropensityResult, UpliftResult
-from empathic.workspace import Workspace
 
 
 def _est(e: Estimate, fmt: str = "{:+.4f}") -> str:
@@ -46,6 +43,10 @@ def uplift(
     json_out: JsonOpt = False,
 ) -> None:
     """Uplift models compared: Qini, AUUC and uplift@10/20/30% with bootstrap CIs on a held-out split."""
+    from empathic.app.predict import DEFAULT_METHODS, UpliftParams
+    from empathic.app.predict import uplift as run_uplift
+    from empathic.workspace import Workspace
+
     params = UpliftParams(
         outcome=outcome,
         treatment_col=treatment_col,
@@ -103,6 +104,8 @@ def propensity(
     json_out: JsonOpt = False,
 ) -> None:
     """Purchase propensity from emotions and text (never the rating): AUC with CI, calibration, contributions."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         result = ws.propensity(target=target, emotions=emotions, folds=folds, n_boot=bootstrap, seed=seed)
     render_propensity(result, json_out)

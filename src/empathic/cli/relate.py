@@ -12,9 +12,7 @@ from rich.table import Table
 from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
 from empathic.errors import RelateError
-from empathic.relate.rankers import COMPONENTS
 from empathic.types import Audience
-from empathic.workspace import Workspace
 
 
 def testimonials(
@@ -38,6 +36,9 @@ def testimonials(
     json_out: JsonOpt = False,
 ) -> None:
     """Consented testimonials ranked for a persona or audience, with explained scores and exclusions."""
+    from empathic.relate.rankers import COMPONENTS
+    from empathic.workspace import Workspace
+
     if (persona is None) == (audience is None):
         raise RelateError("Give exactly one of --persona or --audience.",
                           hint="e.g. --persona '25-34 · west' or --audience 'age_band=25-34,region=west'.")  # fmt: skip

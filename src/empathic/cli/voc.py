@@ -11,7 +11,6 @@ from rich.table import Table
 
 from empathic.cli.options import JsonOpt, WorkspaceOpt
 from empathic.cli.render import out, print_json
-from empathic.workspace import Workspace
 
 
 def _plain(obj: Any) -> Any:
@@ -26,6 +25,8 @@ def themes(
     json_out: JsonOpt = False,
 ) -> None:
     """Themes of the customer voice: keywords, size, share, rating, emotion mix, quotes, outliers."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         found = ws.themes(n_themes=n, seed=seed)
         texts = {
@@ -50,6 +51,8 @@ def needs(
     json_out: JsonOpt = False,
 ) -> None:
     """Needs, pain points, wishes and suggestions, aggregated into a design-idea backlog."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         found, backlog = ws.needs(top=top)
     if json_out:
@@ -75,6 +78,8 @@ def drivers(
     json_out: JsonOpt = False,
 ) -> None:
     """Which emotions and themes move the target: regression coefficients with 95% CIs."""
+    from empathic.workspace import Workspace
+
     with Workspace(workspace) as ws:
         effects = ws.drivers(target=target)
     if json_out:
@@ -95,6 +100,8 @@ def personas(
     json_out: JsonOpt = False,
 ) -> None:
     """Persona cards from author attributes and their words; stored by name for targeting."""
+    from empathic.workspace import Workspace
+
     dims = [d.strip() for d in dimensions.split(",")] if dimensions else None
     with Workspace(workspace) as ws:
         found = ws.personas(dimensions=dims, min_size=min_size)
