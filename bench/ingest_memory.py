@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from ingest_scale import measured_ingest  # bench/ is on the path when a bench script runs
 
 MiB = 1024 * 1024
 LIMIT_MB = 300
@@ -81,23 +81,9 @@ CASES: dict[str, tuple[str, Callable[[Path, argparse.Namespace], None]]] = {
 
 
 def ingest(path: Path, ws: Path) -> dict[str, object]:
-    exe = [sys.executable, "-m", "empathic.cli"]
-    subprocess.run([*exe, "init", str(ws)], check=True, capture_output=True)
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as stdout:
-        proc = subprocess.Popen(
-            [*exe, "ingest", str(path), "-w", str(ws), "--id-col", "id", "--json"],
-            stdout=stdout,
-            stderr=subprocess.DEVNULL,
-        )
-        _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child alone
-        seconds = time.perf_counter() - t0
-        assert status == 0, f"ingest of {path.name} failed with status {status}"
-        stdout.seek(0)
-        summary = json.loads(stdout.read())
-    assert summary["read"] == summary["stored"] + summary["skipped"] + summary["quarantined"]
+    summary, seconds, peak = measured_ingest(path, ws)
     return {
-        "peak_rss_mb": round(usage.ru_maxrss * 1024 / 1e6, 1),
+        "peak_rss_mb": round(peak / 1e6, 1),
         "seconds": round(seconds, 1),
         "read": summary["read"],
         "stored": summary["stored"],

@@ -68,29 +68,37 @@ def make_file(path: Path, rows: int, seed: int = 7) -> None:
             )
 
 
-def ingest(path: Path, ws: Path) -> dict[str, float]:
+def measured_ingest(path: Path, ws: Path, *options: str) -> tuple[dict, float, int]:
+    """``empathic init`` then ``empathic ingest --json`` in a child process: (summary, seconds, peak RSS bytes).
+
+    The peak is the child's own (``wait4`` rusage), and the ingest accounting is checked.
+    """
     exe = [sys.executable, "-m", "empathic.cli"]
     subprocess.run([*exe, "init", str(ws)], check=True, capture_output=True)
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stdout:
         proc = subprocess.Popen(
-            [*exe, "ingest", str(path), "-w", str(ws), "--id-col", "id", "--rating-col", "rating", "--json"],
+            [*exe, "ingest", str(path), "-w", str(ws), "--id-col", "id", *options, "--json"],
             stdout=stdout,
             stderr=subprocess.DEVNULL,
         )
         _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child alone
         seconds = time.perf_counter() - t0
-        assert status == 0, f"ingest failed with status {status}"
+        assert status == 0, f"ingest of {path.name} failed with status {status}"
         stdout.seek(0)
         summary = json.loads(stdout.read())
-    peak_kib = usage.ru_maxrss
     assert summary["read"] == summary["stored"] + summary["skipped"] + summary["quarantined"]
+    return summary, seconds, usage.ru_maxrss * 1024
+
+
+def ingest(path: Path, ws: Path) -> dict[str, float]:
+    summary, seconds, peak = measured_ingest(path, ws, "--rating-col", "rating")
     return {
         "rows": summary["read"],
         "stored": summary["stored"],
         "seconds": seconds,
         "rows_per_s": summary["read"] / seconds,
-        "peak_rss_mib": peak_kib / 1024,
+        "peak_rss_mib": peak / 2**20,
     }
 
 
